@@ -31,7 +31,7 @@ public final class AtomicFiles {
       try (OutputStream out = Files.newOutputStream(tmp)) {
         body.write(out);
       }
-      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      publish(tmp, target);
     } catch (IOException e) {
       throw new JobFailedException(target + ": cannot write (" + e.getMessage() + ")", e);
     } finally {
@@ -51,6 +51,19 @@ public final class AtomicFiles {
 
   public static void writeString(Path target, String text) {
     writeBytes(target, text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Renames a finished temp file over {@code target}, first giving it ordinary file permissions
+   * (temp files are created owner-only).
+   */
+  public static void publish(Path tmp, Path target) throws IOException {
+    try {
+      Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+    } catch (UnsupportedOperationException e) {
+      // not a POSIX file system: keep its defaults
+    }
+    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
   /** Reads a whole file, turning a missing file into a {@link BadInputException}. */

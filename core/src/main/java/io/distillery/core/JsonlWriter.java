@@ -8,7 +8,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
  * Writes JSON Lines into a temp file beside the target and renames it into place on
@@ -54,7 +53,7 @@ public final class JsonlWriter implements AutoCloseable {
   public void commit() {
     try {
       out.close();
-      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      AtomicFiles.publish(tmp, target);
       committed = true;
     } catch (IOException e) {
       throw new JobFailedException(target + ": cannot finish (" + e.getMessage() + ")", e);

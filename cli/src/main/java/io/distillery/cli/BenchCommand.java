@@ -1,0 +1,97 @@
+package io.distillery.cli;
+
+import io.distillery.core.AtomicFiles;
+import io.distillery.core.Json;
+import io.distillery.core.JsonlReader;
+import io.distillery.runtime.bench.BatchingBench;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code distillery bench}: measured, side by side, in one run. */
+@Command(
+    name = "bench",
+    description = "Benchmarks, every configuration measured side by side in one run (medians of "
+        + "repeated passes).",
+    subcommands = {BenchCommand.Batching.class})
+final class BenchCommand {
+
+  @Command(
+      name = "batching",
+      description = "Labelling throughput of a classifier: length-bucketed batches vs file-order "
+          + "batches vs batch 1 vs DJL's ONNX Runtime pipeline, and GFLOP/s vs a MatMul ceiling.")
+  static final class Batching implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--model", required = true, description = "Classifier folder.")
+    Path model;
+
+    @Option(names = "--data", required = true, description = "JSON Lines with a 'text' field.")
+    Path data;
+
+    @Option(names = "--limit", defaultValue = "1000", description = "Texts to use (default: ${DEFAULT-VALUE}).")
+    int limit;
+
+    @Option(names = "--threads", defaultValue = "2", description = "Intra-op threads for every pipeline (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--batch-size", defaultValue = "32", description = "Batch size (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--reps", defaultValue = "5", description = "Timed passes per configuration (default: ${DEFAULT-VALUE}).")
+    int reps;
+
+    @Option(names = "--no-djl", description = "Skip the DJL baseline.")
+    boolean noDjl;
+
+    @Option(names = "--out", description = "Also write the report as JSON to this file.")
+    Path out;
+
+    @Option(names = "--json", description = "Print the report as JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+      List<String> texts = new ArrayList<>();
+      try (JsonlReader r = JsonlReader.open(data)) {
+        while (r.hasNext() && texts.size() < limit) {
+          texts.add(r.requireText(r.next(), "text"));
+        }
+      }
+      BatchingBench.Report report = new BatchingBench(System.err).run(
+          new BatchingBench.Config(model, threads, batchSize, reps, !noDjl, 1024), texts);
+      String asJson = Json.MAPPER.writeValueAsString(report);
+      if (out != null) {
+        AtomicFiles.writeString(out, asJson + "\n");
+      }
+      PrintWriter w = spec.commandLine().getOut();
+      if (json) {
+        w.println(asJson);
+        return 0;
+      }
+      w.printf(Locale.ROOT, "%d texts, %d threads, median of %d passes; dense FLOPs/token %,d; "
+          + "matmul ceiling %.1f GFLOP/s%n%n", report.texts(), report.threads(), report.reps(),
+          report.denseFlopsPerToken(), report.ceilingGflops());
+      w.printf("%-28s %5s %12s %18s %10s %10s %9s%n", "pipeline", "batch", "texts/s",
+          "(min..max)", "tokens", "padded", "GFLOP/s");
+      for (BatchingBench.Row r : report.rows()) {
+        w.printf(Locale.ROOT, "%-28s %5d %12.1f %18s %10s %10s %9.1f%n", r.name(), r.batchSize(),
+            r.medianTextsPerSec(),
+            String.format(Locale.ROOT, "(%.0f..%.0f)", r.minTextsPerSec(), r.maxTextsPerSec()),
+            r.realTokens() < 0 ? "-" : String.valueOf(r.realTokens()),
+            r.paddedPositions() < 0 ? "-" : String.valueOf(r.paddedPositions()), r.usefulGflops());
+      }
+      w.printf(Locale.ROOT, "%nlength-bucketed / file order: %.2fx%n", report.bucketedOverFileOrder());
+      w.printf(Locale.ROOT, "length-bucketed / best DJL:   %.2fx%n", report.bucketedOverBestDjl());
+      w.printf(Locale.ROOT, "useful GFLOP/s / ceiling:     %.1f%%%n", 100 * report.bucketedFractionOfCeiling());
+      return 0;
+    }
+  }
+}

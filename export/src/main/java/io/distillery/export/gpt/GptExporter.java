@@ -1,0 +1,223 @@
+package io.distillery.export.gpt;
+
+import io.distillery.export.ExportException;
+import io.distillery.export.graph.Dim;
+import io.distillery.export.graph.ElemType;
+import io.distillery.export.graph.OnnxGraph;
+import io.distillery.export.graph.OnnxModels;
+import io.distillery.export.graph.Op;
+import io.distillery.export.graph.Ref;
+import io.distillery.export.graph.Tensors;
+import io.distillery.export.onnx.OnnxProto.ModelProto;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Writes a GPT-2-layout decoder as one ONNX graph with the Hugging Face Optimum
+ * {@code text-generation-with-past} signature, so Distillery's generator and a user's exported
+ * GPT-2 take the same code path.
+ *
+ * <p>Inputs: {@code input_ids}, {@code attention_mask}, {@code position_ids} (int64; the mask
+ * covers past + new positions, {@code [B, P + T]}), {@code past_key_values.{i}.key|value} (float
+ * {@code [B, H, P, D]}, P may be 0). Outputs: {@code logits} {@code [B, T, V]} and
+ * {@code present.{i}.key|value} {@code [B, H, P + T, D]}. The same graph serves the first step
+ * (empty past) and every later one. Attention adds {@code (causal * mask - 1) * 1e9} to the
+ * scores, exactly as the DJL model does, so the two agree to float rounding.
+ */
+public final class GptExporter {
+  /** The opset written: LayerNormalization exists from 17, the newest the Debian checker knows. */
+  public static final int OPSET = 17;
+  private static final float MASK_SCALE = 1e9f;
+  private static final float LN_EPS = 1e-5f;
+
+  private GptExporter() {}
+
+  public static String pastKey(int layer) {
+    return "past_key_values." + layer + ".key";
+  }
+
+  public static String pastValue(int layer) {
+    return "past_key_values." + layer + ".value";
+  }
+
+  public static String presentKey(int layer) {
+    return "present." + layer + ".key";
+  }
+
+  public static String presentValue(int layer) {
+    return "present." + layer + ".value";
+  }
+
+  /** Builds and writes the model atomically. */
+  public static void export(GptArchitecture arch, Map<String, WeightTensor> weights,
+      Map<String, String> metadata, Path file) {
+    OnnxModels.write(build(arch, weights, metadata), file);
+  }
+
+  /**
+   * Builds the model.
+   *
+   * @param weights every name of {@link GptArchitecture#weightShapes()} with that shape (extra
+   *     names are ignored)
+   * @param metadata extra {@code metadata_props} (recipe, corpus hash, git SHA...)
+   * @throws ExportException naming the weight that is missing or has the wrong shape
+   */
+  public static ModelProto build(
+      GptArchitecture arch, Map<String, WeightTensor> weights, Map<String, String> metadata) {
+    Map<String, long[]> shapes = arch.weightShapes();
+    for (Map.Entry<String, long[]> e : shapes.entrySet()) {
+      WeightTensor w = weights.get(e.getKey());
+      if (w == null) {
+        throw new ExportException("GPT export: no weight named '" + e.getKey() + "' (expected shape "
+            + Arrays.toString(e.getValue()) + ")");
+      }
+      if (!Arrays.equals(w.shape(), e.getValue())) {
+        throw new ExportException("GPT export: weight '" + e.getKey() + "' has shape "
+            + w.shapeText() + ", expected " + Arrays.toString(e.getValue()));
+      }
+    }
+    OnnxGraph g = new OnnxGraph("gpt", OPSET);
+    Dim batch = Dim.of("batch_size");
+    Dim seq = Dim.of("sequence_length");
+    Dim past = Dim.of("past_sequence_length");
+    Dim total = Dim.of("past_sequence_length + sequence_length");
+    Dim heads = Dim.of(arch.heads());
+    Dim headDim = Dim.of(arch.headDim());
+    Ref ids = g.input("input_ids", ElemType.INT64, batch, seq);
+    Ref mask = g.input("attention_mask", ElemType.INT64, batch, total);
+    Ref positions = g.input("position_ids", ElemType.INT64, batch, seq);
+    Ref[] pastKeys = new Ref[arch.layers()];
+    Ref[] pastValues = new Ref[arch.layers()];
+    for (int i = 0; i < arch.layers(); i++) {
+      pastKeys[i] = g.input(pastKey(i), ElemType.FLOAT, batch, heads, past, headDim);
+      pastValues[i] = g.input(pastValue(i), ElemType.FLOAT, batch, heads, past, headDim);
+    }
+    Map<String, Ref> w = new LinkedHashMap<>();
+    for (Map.Entry<String, long[]> e : shapes.entrySet()) {
+      Ref r = g.initializer(e.getKey(), weights.get(e.getKey()).values(), e.getValue());
+      if (!r.name().equals(e.getKey())) {
+        throw new IllegalStateException("initializer renamed: " + e.getKey() + " -> " + r.name());
+      }
+      w.put(e.getKey(), r);
+    }
+
+    Ref h = w.get("transformer.wte.weight").apply(Op.GATHER, ids)
+        .apply(Op.ADD, w.get("transformer.wpe.weight").apply(Op.GATHER, positions)); // [B, T, C]
+    Ref bias = attentionBias(g, ids, mask); // [B, 1, T, S]
+    Layer layer = new Layer(g, arch);
+    Ref[] presentKeys = new Ref[arch.layers()];
+    Ref[] presentValues = new Ref[arch.layers()];
+    for (int i = 0; i < arch.layers(); i++) {
+      Ref[] out = layer.write(h, bias, pastKeys[i], pastValues[i], w, "transformer.h." + i + ".");
+      h = out[0];
+      presentKeys[i] = out[1];
+      presentValues[i] = out[2];
+    }
+    Ref normed = layerNorm(h, w.get("transformer.ln_f.weight"), w.get("transformer.ln_f.bias"));
+    Ref wteT = w.get("transformer.wte.weight").apply(Op.TRANSPOSE, Map.of("perm", new long[] {1, 0}));
+    Ref logits = normed.apply(Op.MATMUL, wteT); // [B, T, V]
+
+    g.output(logits, "logits", ElemType.FLOAT, batch, seq, Dim.of(arch.vocab()));
+    for (int i = 0; i < arch.layers(); i++) {
+      g.output(presentKeys[i], presentKey(i), ElemType.FLOAT, batch, heads, total, headDim);
+      g.output(presentValues[i], presentValue(i), ElemType.FLOAT, batch, heads, total, headDim);
+    }
+    g.metadata("distillery.model", "gpt-decoder");
+    g.metadata("distillery.signature", "text-generation-with-past");
+    g.metadata("distillery.architecture", "layers=" + arch.layers() + ",width=" + arch.width()
+        + ",heads=" + arch.heads() + ",context=" + arch.context() + ",vocab=" + arch.vocab());
+    g.metadata("distillery.exporter", GptExporter.class.getName() + " opset " + OPSET);
+    metadata.forEach(g::metadata);
+    return g.toModel();
+  }
+
+  /**
+   * {@code (Trilu(ones[T, S], k = S - T) * mask[B, 1, 1, S] - 1) * 1e9}: 0 where new token i
+   * (absolute position P + i) may attend key j (j <= P + i and not padding), else -1e9.
+   */
+  private static Ref attentionBias(OnnxGraph g, Ref ids, Ref mask) {
+    Ref t = ids.apply(Op.SHAPE, Map.of("start", 1L, "end", 2L)); // [1] = T
+    Ref s = mask.apply(Op.SHAPE, Map.of("start", 1L, "end", 2L)); // [1] = S = P + T
+    Ref ones = t.apply(Op.CONCAT, Map.of("axis", 0L), s)
+        .apply(Op.CONSTANT_OF_SHAPE, Map.of("value", Tensors.floats("one", new float[] {1f}, 1)));
+    Ref pastLen = s.apply(Op.SUB, t).apply(Op.SQUEEZE, Map.of("axes", new long[] {0})); // scalar P
+    Ref causal = ones.apply(Op.TRILU, Map.of("upper", 0L), pastLen); // [T, S]
+    Ref pad = mask.apply(Op.CAST, Map.of("to", ElemType.FLOAT))
+        .apply(Op.UNSQUEEZE, Map.of("axes", new long[] {1, 2})); // [B, 1, 1, S]
+    return causal.apply(Op.MUL, pad)
+        .apply(Op.SUB, g.scalar("mask_one", 1f))
+        .apply(Op.MUL, g.scalar("mask_scale", MASK_SCALE)); // [B, 1, T, S]
+  }
+
+  static Ref layerNorm(Ref x, Ref gamma, Ref beta) {
+    return x.apply(Op.LAYER_NORMALIZATION, Map.of("axis", -1L, "epsilon", LN_EPS), gamma, beta);
+  }
+
+  /** Writes transformer blocks; holds the constants every block shares. */
+  private static final class Layer {
+    private final GptArchitecture arch;
+    private final Ref[] sliceStarts = new Ref[3];
+    private final Ref[] sliceEnds = new Ref[3];
+    private final Ref sliceAxis;
+    private final Ref splitHeads;
+    private final Ref mergeHeads;
+    private final Ref scale;
+    private final Ref half;
+    private final Ref invSqrt2;
+    private final Ref one;
+
+    Layer(OnnxGraph g, GptArchitecture arch) {
+      this.arch = arch;
+      long c = arch.width();
+      for (int i = 0; i < 3; i++) {
+        sliceStarts[i] = g.vector("qkv_start_" + i, i * c);
+        sliceEnds[i] = g.vector("qkv_end_" + i, (i + 1) * c);
+      }
+      sliceAxis = g.vector("qkv_axis", 2);
+      splitHeads = g.vector("split_heads_shape", 0, 0, arch.heads(), arch.headDim());
+      mergeHeads = g.vector("merge_heads_shape", 0, 0, c);
+      scale = g.scalar("attn_scale", (float) (1.0 / Math.sqrt(arch.headDim())));
+      half = g.scalar("gelu_half", 0.5f);
+      invSqrt2 = g.scalar("gelu_inv_sqrt2", (float) (1.0 / Math.sqrt(2.0)));
+      one = g.scalar("gelu_one", 1f);
+    }
+
+    /** Returns {output [B, T, C], present key, present value [B, H, S, D]}. */
+    Ref[] write(Ref h, Ref bias, Ref pastK, Ref pastV, Map<String, Ref> w, String p) {
+      Ref x = layerNorm(h, w.get(p + "ln_1.weight"), w.get(p + "ln_1.bias"));
+      Ref qkv = dense(x, w.get(p + "attn.c_attn.weight"), w.get(p + "attn.c_attn.bias"));
+      Ref q = heads(slice(qkv, 0));
+      Ref k = pastK.apply(Op.CONCAT, Map.of("axis", 2L), heads(slice(qkv, 1))); // [B, H, S, D]
+      Ref v = pastV.apply(Op.CONCAT, Map.of("axis", 2L), heads(slice(qkv, 2)));
+      Ref kT = k.apply(Op.TRANSPOSE, Map.of("perm", new long[] {0, 1, 3, 2}));
+      Ref att = q.apply(Op.MATMUL, kT).apply(Op.MUL, scale).apply(Op.ADD, bias)
+          .apply(Op.SOFTMAX, Map.of("axis", -1L)); // [B, H, T, S]
+      Ref y = att.apply(Op.MATMUL, v)
+          .apply(Op.TRANSPOSE, Map.of("perm", new long[] {0, 2, 1, 3}))
+          .apply(Op.RESHAPE, mergeHeads); // [B, T, C]
+      Ref a = dense(y, w.get(p + "attn.c_proj.weight"), w.get(p + "attn.c_proj.bias"));
+      Ref h2 = h.apply(Op.ADD, a);
+      Ref x2 = layerNorm(h2, w.get(p + "ln_2.weight"), w.get(p + "ln_2.bias"));
+      Ref u = dense(x2, w.get(p + "mlp.c_fc.weight"), w.get(p + "mlp.c_fc.bias"));
+      Ref gelu = u.apply(Op.MUL, half)
+          .apply(Op.MUL, u.apply(Op.MUL, invSqrt2).apply(Op.ERF).apply(Op.ADD, one));
+      Ref m = dense(gelu, w.get(p + "mlp.c_proj.weight"), w.get(p + "mlp.c_proj.bias"));
+      return new Ref[] {h2.apply(Op.ADD, m), k, v};
+    }
+
+    private Ref slice(Ref qkv, int part) {
+      return qkv.apply(Op.SLICE, sliceStarts[part], sliceEnds[part], sliceAxis); // [B, T, C]
+    }
+
+    private Ref heads(Ref x) {
+      return x.apply(Op.RESHAPE, splitHeads)
+          .apply(Op.TRANSPOSE, Map.of("perm", new long[] {0, 2, 1, 3})); // [B, H, T, D]
+    }
+
+    private static Ref dense(Ref x, Ref weight, Ref bias) {
+      return x.apply(Op.MATMUL, weight).apply(Op.ADD, bias);
+    }
+  }
+}
