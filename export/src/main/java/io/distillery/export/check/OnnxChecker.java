@@ -8,8 +8,12 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs the reference ONNX checker ({@code onnx.checker.check_model(path, full_check=True)}, which
+ * Runs the reference ONNX checker ({@code onnx.checker.check_model(model, full_check=True)}, which
  * includes strict shape inference) from the system Python, {@value #PYTHON}, in a child process.
+ *
+ * <p>The model is loaded first and checked in memory: given a path with {@code full_check=True},
+ * onnx 1.12 writes the inferred shapes back into the file, and a check must not change what it
+ * checks.
  */
 public final class OnnxChecker {
   /** The interpreter that has the {@code onnx} package (python3-onnx); not the one on PATH. */
@@ -24,7 +28,7 @@ public final class OnnxChecker {
       "    print(e); sys.exit(" + NO_ONNX + ")",
       "if len(sys.argv) > 1:",
       "    try:",
-      "        onnx.checker.check_model(sys.argv[1], full_check=True)",
+      "        onnx.checker.check_model(onnx.load(sys.argv[1]), full_check=True)",
       "    except Exception as e:",
       "        print(type(e).__name__ + ': ' + ' '.join(str(e).split())); sys.exit(1)");
   private static final long TIMEOUT_MINUTES = 10;

@@ -1,5 +1,7 @@
 package io.distillery.export.inspect;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,7 +27,7 @@ public record ModelSummary(
     opsets = Map.copyOf(opsets);
     inputs = List.copyOf(inputs);
     outputs = List.copyOf(outputs);
-    metadata = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(metadata));
+    metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
   }
 
   /** The input with this name, if the model has one. */

@@ -1,5 +1,6 @@
 package io.distillery.export.check;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,6 +11,7 @@ import io.distillery.export.OnnxTestSupport;
 import io.distillery.export.graph.Benchmarks;
 import io.distillery.export.graph.OnnxModels;
 import io.distillery.export.onnx.OnnxProto.ModelProto;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,6 +36,15 @@ class OnnxCheckerTest {
     Path file = dir.resolve("ok.onnx");
     OnnxModels.write(Benchmarks.matMulModel(3), file);
     OnnxChecker.check(file);
+  }
+
+  @Test
+  void checkLeavesTheFileUnchanged() throws Exception {
+    Path file = dir.resolve("same.onnx");
+    OnnxModels.write(Benchmarks.matMulModel(3), file); // has an intermediate value without info
+    byte[] before = Files.readAllBytes(file);
+    OnnxChecker.check(file);
+    assertArrayEquals(before, Files.readAllBytes(file));
   }
 
   @Test

@@ -133,6 +133,42 @@ public final class ByteLevelBpeTokenizerJson {
     }
   }
 
+  /**
+   * The UTF-8 length of every token id of a byte-level BPE {@code tokenizer.json} (special tokens
+   * count 0): what bits-per-byte divides by.
+   */
+  public static int[] tokenByteLengths(JsonNode tokenizerJson) {
+    JsonNode vocab = tokenizerJson.path("model").path("vocab");
+    Map<Integer, Integer> unicodeToByte = unicodeToByte();
+    int max = 0;
+    for (Iterator<JsonNode> it = vocab.elements(); it.hasNext(); ) {
+      max = Math.max(max, it.next().asInt());
+    }
+    int[] lengths = new int[max + 1];
+    for (Iterator<Map.Entry<String, JsonNode>> it = vocab.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      String token = e.getKey();
+      boolean plain = token.codePoints().allMatch(unicodeToByte::containsKey);
+      lengths[e.getValue().asInt()] = plain && !token.equals(END_OF_TEXT)
+          ? (int) token.codePoints().count() : 0;
+    }
+    return lengths;
+  }
+
+  /**
+   * GPT-2's byte-to-unicode table inverted: printable Latin-1 bytes map to themselves, the other
+   * 68 bytes to code points 256 and up, in byte order.
+   */
+  static Map<Integer, Integer> unicodeToByte() {
+    Map<Integer, Integer> out = new HashMap<>();
+    int extra = 0;
+    for (int b = 0; b < 256; b++) {
+      boolean printable = (b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) || (b >= 0xAE);
+      out.put(printable ? b : 256 + extra++, b);
+    }
+    return out;
+  }
+
   private static ObjectNode byteLevel(JsonNodeFactory f, boolean addPrefixSpace, boolean trim) {
     ObjectNode n = f.objectNode();
     n.put("type", "ByteLevel");

@@ -3,6 +3,7 @@ package io.distillery.models.teacher;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.distillery.core.AtomicFiles;
 import io.distillery.core.Json;
+import io.distillery.core.Progress;
 import io.distillery.core.Sha256;
 import io.distillery.export.check.OnnxChecker;
 import io.distillery.export.compose.ClassifierComposer;
@@ -36,6 +37,9 @@ import java.util.Map;
  * The test split is never read here.
  */
 public final class TeacherRecipe {
+  /** Texts embedded per call: large enough for length bucketing, small enough for progress. */
+  private static final int EMBED_CHUNK = 512;
+
   private final DataLayout layout;
   private final PrintStream log;
 
@@ -44,8 +48,13 @@ public final class TeacherRecipe {
     this.log = log;
   }
 
-  /** What a build produced. */
-  public record Result(Path folder, double trainAccuracy, double devAccuracy, long seconds) {}
+  /** What a build produced; {@code head} is the trained head (not serialised into reports). */
+  public record Result(
+      Path folder,
+      double trainAccuracy,
+      double devAccuracy,
+      long seconds,
+      @com.fasterxml.jackson.annotation.JsonIgnore LinearHead head) {}
 
   public Result build(TeacherConfig config, Path outDir) {
     long start = System.nanoTime();
@@ -88,7 +97,7 @@ public final class TeacherRecipe {
     writeConfig(config, outDir, head, train.size(), data.dev().size());
     long seconds = (System.nanoTime() - start) / 1_000_000_000L;
     writeCard(config, outDir, head, train.size(), data.dev().size(), seconds);
-    return new Result(outDir, head.trainAccuracy(), head.devAccuracy(), seconds);
+    return new Result(outDir, head.trainAccuracy(), head.devAccuracy(), seconds, head);
   }
 
   private float[][] embed(EncoderModel encoder, TeacherConfig config, String split, List<String> texts) {
@@ -97,7 +106,14 @@ public final class TeacherRecipe {
         config.task().dirName() + "-" + split + "-" + config.encoder().resourceName() + ".bin");
     return EmbeddingCache.getOrCompute(file, key, () -> {
       long t0 = System.nanoTime();
-      float[][] x = encoder.encoder().meanPooled(texts);
+      float[][] x = new float[texts.size()][];
+      Progress progress = new Progress("embed " + config.task().dirName() + " " + split, "texts", texts.size());
+      for (int from = 0; from < texts.size(); from += EMBED_CHUNK) {
+        int to = Math.min(texts.size(), from + EMBED_CHUNK);
+        float[][] part = encoder.encoder().meanPooled(texts.subList(from, to));
+        System.arraycopy(part, 0, x, from, part.length);
+        progress.advance(part.length);
+      }
       log.printf(Locale.ROOT, "[teacher %s] embedded %d %s texts in %.1f s%n",
           config.task().dirName(), texts.size(), split, (System.nanoTime() - t0) / 1e9);
       return x;

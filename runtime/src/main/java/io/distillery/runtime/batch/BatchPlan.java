@@ -11,7 +11,8 @@ import java.util.stream.IntStream;
  * texts are sorted by length (longest first, ties in input order) before cutting, so each batch
  * is padded only to a length close to all of its rows, and the longest batch runs first (memory
  * problems show at once); when the count is not a multiple of the batch size, the short batch is
- * the first one. {@link BatchOrder#FILE_ORDER} cuts in input order, short batch last. Each {@link Batch} remembers its rows' input indices, so results go back in input order.
+ * the first one. {@link BatchOrder#FILE_ORDER} cuts in input order, short batch last. Each
+ * {@link Batch} remembers its rows' input indices, so results go back in input order.
  *
  * @param batches the batches, in execution order
  * @param realTokens sum of all texts' token counts (what the model must compute)

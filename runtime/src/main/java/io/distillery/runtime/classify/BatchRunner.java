@@ -91,7 +91,8 @@ final class BatchRunner {
     Map<String, OnnxTensor> inputs = new HashMap<>();
     try (OnnxTensor idsTensor = OnnxTensor.createTensor(env, LongBuffer.wrap(ids), shape);
         OnnxTensor maskTensor = OnnxTensor.createTensor(env, LongBuffer.wrap(mask), shape);
-        OnnxTensor typesTensor = tokenTypeIds ? OnnxTensor.createTensor(env, LongBuffer.wrap(types), shape) : null) {
+        OnnxTensor typesTensor =
+            tokenTypeIds ? OnnxTensor.createTensor(env, LongBuffer.wrap(types), shape) : null) {
       inputs.put(TextInputs.INPUT_IDS, idsTensor);
       inputs.put(TextInputs.ATTENTION_MASK, maskTensor);
       if (typesTensor != null) {

@@ -21,7 +21,11 @@ public final class ClassifierModel implements AutoCloseable {
   private final LabelMap labels;
 
   private ClassifierModel(
-      ModelFolder folder, ModelSession session, TextTokenizer tokenizer, Classifier classifier, LabelMap labels) {
+      ModelFolder folder,
+      ModelSession session,
+      TextTokenizer tokenizer,
+      Classifier classifier,
+      LabelMap labels) {
     this.folder = folder;
     this.session = session;
     this.tokenizer = tokenizer;

@@ -29,7 +29,8 @@ public record EncoderSignature(TextInputs inputs, int hiddenSize) {
     NodeInfo hidden = outputs.get(LAST_HIDDEN_STATE);
     if (hidden == null) {
       throw new ModelLoadException(
-          model, "no output '" + LAST_HIDDEN_STATE + "' (has " + outputs.keySet() + "); expected " + EXPECTED);
+          model,
+          "no output '" + LAST_HIDDEN_STATE + "' (has " + outputs.keySet() + "); expected " + EXPECTED);
     }
     long[] shape = TextInputs.requireTensor(
         model, "output", hidden, OnnxJavaType.FLOAT, 3, "float [batch, seq, hidden]");

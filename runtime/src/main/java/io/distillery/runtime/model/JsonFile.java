@@ -25,13 +25,16 @@ public final class JsonFile {
     } catch (JsonProcessingException e) {
       JsonLocation at = e.getLocation();
       String where = at == null ? "" : " at line " + at.getLineNr() + " column " + at.getColumnNr();
-      throw BadInputException.of(file, "not " + what + " (not JSON: " + firstLine(e.getOriginalMessage()) + where + ")", e);
+      throw BadInputException.of(
+          file, "not " + what + " (not JSON: " + firstLine(e.getOriginalMessage()) + where + ")", e);
     } catch (IOException e) {
       throw BadInputException.of(file, "cannot read (" + e + ")", e);
     }
     if (node == null || !node.isObject()) {
       throw BadInputException.of(
-          file, "not " + what + " (expected a JSON object, found " + (node == null ? "nothing" : node.getNodeType()) + ")");
+          file,
+          "not " + what + " (expected a JSON object, found "
+              + (node == null ? "nothing" : node.getNodeType()) + ")");
     }
     return node;
   }

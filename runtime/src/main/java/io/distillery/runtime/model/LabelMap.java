@@ -58,7 +58,9 @@ public record LabelMap(List<String> names) {
     }
     if (!id2label.isObject() || id2label.isEmpty()) {
       throw BadInputException.of(
-          configJson, "id2label must be a non-empty object like {\"0\": \"NEGATIVE\"}, found " + id2label.getNodeType());
+          configJson,
+          "id2label must be a non-empty object like {\"0\": \"NEGATIVE\"}, found "
+              + id2label.getNodeType());
     }
     TreeMap<Integer, String> byId = new TreeMap<>();
     for (Iterator<Map.Entry<String, JsonNode>> it = id2label.fields(); it.hasNext(); ) {
@@ -67,19 +69,23 @@ public record LabelMap(List<String> names) {
       try {
         id = Integer.parseInt(entry.getKey().strip());
       } catch (NumberFormatException e) {
-        throw BadInputException.of(configJson, "id2label key '" + entry.getKey() + "' is not an integer id");
+        throw BadInputException.of(
+            configJson, "id2label key '" + entry.getKey() + "' is not an integer id");
       }
       if (!entry.getValue().isTextual() || entry.getValue().asText().isBlank()) {
-        throw BadInputException.of(configJson, "id2label[" + id + "] must be a non-blank string, found " + entry.getValue());
+        throw BadInputException.of(
+            configJson, "id2label[" + id + "] must be a non-blank string, found " + entry.getValue());
       }
       byId.put(id, entry.getValue().asText());
     }
     int n = byId.size();
     if (byId.firstKey() != 0 || byId.lastKey() != n - 1) {
-      throw BadInputException.of(configJson, "id2label ids must be 0.." + (n - 1) + ", found " + byId.keySet());
+      throw BadInputException.of(
+          configJson, "id2label ids must be 0.." + (n - 1) + ", found " + byId.keySet());
     }
     if (new HashSet<>(byId.values()).size() != n) {
-      throw BadInputException.of(configJson, "id2label labels must be distinct, found " + byId.values());
+      throw BadInputException.of(
+          configJson, "id2label labels must be distinct, found " + byId.values());
     }
     return Optional.of(new LabelMap(new ArrayList<>(byId.values())));
   }
@@ -105,7 +111,8 @@ public record LabelMap(List<String> names) {
     }
     if (numLabels < 1) {
       throw new BadInputException(
-          "the model's logits have a dynamic label dimension and there is no config.json id2label to name the labels; add a config.json with id2label");
+          "the model's logits have a dynamic label dimension and no config.json id2label names"
+              + " the labels; add a config.json with id2label");
     }
     return defaults(numLabels);
   }

@@ -17,6 +17,7 @@ public final class ModelSession implements AutoCloseable {
   private final OrtSession session;
   private final Device requested;
   private final Device device;
+  private boolean closed;
 
   ModelSession(
       Path modelPath,
@@ -64,12 +65,18 @@ public final class ModelSession implements AutoCloseable {
     return session.getOutputNames();
   }
 
+  /** Closes the native session; a second call does nothing. */
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
     try {
       session.close();
     } catch (OrtException e) {
-      throw new JobFailedException(modelPath + ": could not close onnxruntime session (" + e.getMessage() + ")", e);
+      throw new JobFailedException(
+          modelPath + ": could not close onnxruntime session (" + e.getMessage() + ")", e);
     }
   }
 

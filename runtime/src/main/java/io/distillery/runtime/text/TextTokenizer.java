@@ -28,7 +28,8 @@ public final class TextTokenizer implements AutoCloseable {
 
   static {
     // DJL calls home unless told not to; Distillery never touches the network.
-    if (System.getenv("OPT_OUT_TRACKING") == null && System.getProperty("OPT_OUT_TRACKING") == null) {
+    if (System.getenv("OPT_OUT_TRACKING") == null
+        && System.getProperty("OPT_OUT_TRACKING") == null) {
       System.setProperty("OPT_OUT_TRACKING", "true");
     }
   }
@@ -40,7 +41,11 @@ public final class TextTokenizer implements AutoCloseable {
   private final HuggingFaceTokenizer full;
 
   private TextTokenizer(
-      Path path, int maxLength, long padId, HuggingFaceTokenizer truncating, HuggingFaceTokenizer full) {
+      Path path,
+      int maxLength,
+      long padId,
+      HuggingFaceTokenizer truncating,
+      HuggingFaceTokenizer full) {
     this.path = path;
     this.maxLength = maxLength;
     this.padId = padId;
@@ -48,7 +53,7 @@ public final class TextTokenizer implements AutoCloseable {
     this.full = full;
   }
 
-  /** Loads {@code tokenizerJson} with the max length it declares (else {@value #FALLBACK_MAX_LENGTH}). */
+  /** Loads {@code tokenizerJson} with its declared max length, else {@value #FALLBACK_MAX_LENGTH}. */
   public static TextTokenizer load(Path tokenizerJson) {
     return load(tokenizerJson, 0);
   }
@@ -63,7 +68,8 @@ public final class TextTokenizer implements AutoCloseable {
    */
   public static TextTokenizer load(Path tokenizerJson, int maxLength) {
     if (maxLength < 0) {
-      throw new ConfigException("tokenizer maxLength must be >= 0 (0 = from tokenizer.json), got " + maxLength);
+      throw new ConfigException(
+          "tokenizer maxLength must be >= 0 (0 = from tokenizer.json), got " + maxLength);
     }
     if (!Files.isRegularFile(tokenizerJson)) {
       throw BadInputException.of(tokenizerJson, "not found; expected a Hugging Face tokenizer.json");
@@ -83,16 +89,20 @@ public final class TextTokenizer implements AutoCloseable {
       if (truncating != null) {
         truncating.close();
       }
-      throw BadInputException.of(tokenizerJson, "not a tokenizer.json (" + oneLine(e.getMessage()) + ")", e);
+      throw BadInputException.of(
+          tokenizerJson, "not a tokenizer.json (" + oneLine(e.getMessage()) + ")", e);
     }
   }
 
   private static int declaredMaxLength(JsonNode root) {
     JsonNode declared = root.path("truncation").path("max_length");
-    return declared.canConvertToInt() && declared.asInt() > 0 ? declared.asInt() : FALLBACK_MAX_LENGTH;
+    return declared.canConvertToInt() && declared.asInt() > 0
+        ? declared.asInt()
+        : FALLBACK_MAX_LENGTH;
   }
 
-  private static HuggingFaceTokenizer open(Path file, int maxLength, boolean truncate) throws IOException {
+  private static HuggingFaceTokenizer open(Path file, int maxLength, boolean truncate)
+      throws IOException {
     return HuggingFaceTokenizer.newInstance(
         file,
         Map.of(
@@ -121,7 +131,8 @@ public final class TextTokenizer implements AutoCloseable {
   /** Tokenizes one text (special tokens added, truncated to {@link #maxLength()}, not padded). */
   public TokenizedText encode(String text) {
     Encoding encoding = truncating.encode(text);
-    int original = encoding.exceedMaxLength() ? full.encode(text).getIds().length : encoding.getIds().length;
+    int original =
+        encoding.exceedMaxLength() ? full.encode(text).getIds().length : encoding.getIds().length;
     return toText(encoding, original);
   }
 
@@ -165,7 +176,9 @@ public final class TextTokenizer implements AutoCloseable {
   }
 
   private static String oneLine(String message) {
-    return message == null ? "rejected by the tokenizers library" : message.strip().replaceAll("\\s*\\R\\s*", " ");
+    return message == null
+        ? "rejected by the tokenizers library"
+        : message.strip().replaceAll("\\s*\\R\\s*", " ");
   }
 
   @Override

@@ -17,7 +17,8 @@ public record TokenizedText(long[] ids, long[] typeIds, int originalLength, bool
     }
     if (originalLength < ids.length || truncated != (originalLength > ids.length)) {
       throw new IllegalArgumentException(
-          "originalLength " + originalLength + " inconsistent with " + ids.length + " ids, truncated=" + truncated);
+          "originalLength " + originalLength + " inconsistent with " + ids.length
+              + " ids, truncated=" + truncated);
     }
   }
 

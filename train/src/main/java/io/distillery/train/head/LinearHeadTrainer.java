@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.LocalParameterServer;
 import ai.djl.training.ParameterStore;
@@ -32,6 +33,10 @@ import java.util.Random;
  * in: model selection never sees a test set. With {@code standardize} the block trains on
  * standardised features and the scaling is folded into the returned weights, which therefore
  * apply to the raw features.
+ *
+ * <p>While it trains, PyTorch's intra-op pool is set to one thread (and restored afterwards): the
+ * ops here are {@code [B, H] x [H, L]} with L = 2 or 3, far too small to gain from threads, and on
+ * a busy 2-core machine the thread hand-offs made training about ten times slower.
  */
 public final class LinearHeadTrainer {
   private static final String ENGINE = "PyTorch";
@@ -63,6 +68,8 @@ public final class LinearHeadTrainer {
     float[] dev = scaling.applyFlat(devX);
     Engine engine = Engine.getEngine(ENGINE);
     engine.setRandomSeed((int) (config.seed() ^ (config.seed() >>> 32)));
+    int threads = JniUtils.getNumThreads();
+    JniUtils.setNumThreads(1);
     try (NDManager manager = engine.newBaseManager(Device.cpu())) {
       Linear linear = Linear.builder().setUnits(numLabels).build();
       linear.setInitializer(Initializer.ZEROS, Parameter.Type.WEIGHT);
@@ -80,6 +87,8 @@ public final class LinearHeadTrainer {
       parameters.setParameterServer(new LocalParameterServer(optimizer), new Device[] {Device.cpu()});
       Step step = new Step(engine, manager, linear, parameters, Loss.softmaxCrossEntropyLoss());
       return fit(step, scaling, train, trainY, dev, devY, h, numLabels, config);
+    } finally {
+      JniUtils.setNumThreads(threads);
     }
   }
 

@@ -71,7 +71,7 @@ class LinearHeadTrainerTest {
     Data dev = gaussians(600, 1.0, 12);
     LinearHead head =
         LinearHeadTrainer.train(
-            train.x(), train.y(), dev.x(), dev.y(), 2, FAST.withEpochs(15).withLearningRate(0.01f));
+            train.x(), train.y(), dev.x(), dev.y(), 2, FAST.withEpochs(12).withBatchSize(64).withLearningRate(0.01f));
     Data fresh = gaussians(20000, 1.0, 13);
     double bayes = 0.8413;
     double acc = head.accuracy(fresh.x(), fresh.y());
