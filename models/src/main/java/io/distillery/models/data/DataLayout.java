@@ -7,8 +7,8 @@ import java.nio.file.Path;
 /**
  * Where demo data lives. Committed files (the sentiment splits, the spam split ids, the READMEs)
  * sit in {@code <root>/models/data/<task>/}; files built from npm tarballs at build time (the spam
- * texts) in {@code <root>/models/build/data/<task>/}; downloaded tarballs in the npm cache,
- * {@code <root>/models/cache/npm/} unless overridden.
+ * texts) in {@code <root>/models/build/data/<task>/}; downloaded tarballs in the npm cache, {@code
+ * <root>/models/cache/npm/} unless overridden.
  *
  * @param root the repository root (the folder holding {@code models/})
  * @param npmCache the folder for verified npm tarballs
@@ -57,8 +57,10 @@ public record DataLayout(Path root, Path npmCache) {
       }
     }
     throw new ConfigException(
-        start + ": no Distillery checkout (a folder with models/pom.xml) here or above; set -D"
-            + ROOT_PROPERTY + "=<repository root>");
+        start
+            + ": no Distillery checkout (a folder with models/pom.xml) here or above; set -D"
+            + ROOT_PROPERTY
+            + "=<repository root>");
   }
 
   /** {@code <root>/models/data/<task>}: files committed to the repository. */

@@ -106,8 +106,8 @@ public enum DemoTask {
   }
 
   /**
-   * The JSON Lines file ({@code id, text, label, label_name}) of one split in this checkout,
-   * built from npm first when needed (idempotent).
+   * The JSON Lines file ({@code id, text, label, label_name}) of one split in this checkout, built
+   * from npm first when needed (idempotent).
    */
   public Path split(Split which) {
     return split(which, DataLayout.detect());

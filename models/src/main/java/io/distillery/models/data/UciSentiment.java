@@ -30,8 +30,8 @@ public final class UciSentiment {
   }
 
   /**
-   * Reads all 3,000 sentences, sorted by id ({@code amazon-0001} ... {@code yelp-1000}, numbered
-   * by position in the file from 1), with trailing whitespace stripped.
+   * Reads all 3,000 sentences, sorted by id ({@code amazon-0001} ... {@code yelp-1000}, numbered by
+   * position in the file from 1), with trailing whitespace stripped.
    */
   public static List<LabelledText> read(Path tgz) {
     List<LabelledText> out = new ArrayList<>();
@@ -57,7 +57,10 @@ public final class UciSentiment {
         if (cls == null || !cls.isInt() || cls.asInt() < 0 || cls.asInt() > 1 || text.isEmpty()) {
           throw BadInputException.of(
               tgz,
-              entry + ": element " + i + ": expected a non-empty text and class 0 or 1, found "
+              entry
+                  + ": element "
+                  + i
+                  + ": expected a non-empty text and class 0 or 1, found "
                   + row);
         }
         out.add(new LabelledText(String.format("%s-%04d", source, i + 1), text, cls.asInt()));

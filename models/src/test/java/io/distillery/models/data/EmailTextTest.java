@@ -22,8 +22,7 @@ class EmailTextTest {
   @Test
   void encodedSubjectWordsAreDecodedAndJoined() {
     String b64 = Base64.getEncoder().encodeToString("Grüße".getBytes(StandardCharsets.UTF_8));
-    String raw =
-        "Subject: =?utf-8?B?" + b64 + "?= =?iso-8859-1?Q?aus_K=F6ln?=\n\nbody";
+    String raw = "Subject: =?utf-8?B?" + b64 + "?= =?iso-8859-1?Q?aus_K=F6ln?=\n\nbody";
     assertEquals("Grüßeaus Köln\nbody", EmailText.modelText(raw));
   }
 

@@ -17,7 +17,8 @@ class SplitsTest {
     List<LabelledText> out = new ArrayList<>();
     for (int label = 0; label < perLabel.length; label++) {
       for (int i = 0; i < perLabel[label]; i++) {
-        out.add(new LabelledText(String.format("l%d-%05d", label, i), "t" + label + "-" + i, label));
+        out.add(
+            new LabelledText(String.format("l%d-%05d", label, i), "t" + label + "-" + i, label));
       }
     }
     return out;
@@ -90,6 +91,8 @@ class SplitsTest {
   }
 
   private static void assertWithinOne(double expected, int found, String what) {
-    assertTrue(Math.abs(found - expected) <= 1.0, what + ": expected about " + expected + ", found " + found);
+    assertTrue(
+        Math.abs(found - expected) <= 1.0,
+        what + ": expected about " + expected + ", found " + found);
   }
 }

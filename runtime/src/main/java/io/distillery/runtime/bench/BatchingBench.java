@@ -82,6 +82,9 @@ public final class BatchingBench {
   }
 
   public Report run(Config c, List<String> texts) {
+    if (c.djl()) {
+      DjlOrtPipeline.initEngineFirst();
+    }
     SessionFactory sessions = new SessionFactory();
     SessionConfig session = SessionConfig.cpu().withIntraOpThreads(c.threads());
     long flopsPerToken = DenseFlops.perToken(OnnxModels.read(c.modelFolder().resolve("model.onnx")));

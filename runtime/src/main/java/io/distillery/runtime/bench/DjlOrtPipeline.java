@@ -23,6 +23,14 @@ public final class DjlOrtPipeline implements AutoCloseable {
   private final Predictor<String, Classifications> predictor;
   private final int batchSize;
 
+  /**
+   * DJL's engine insists on creating the process's one {@code OrtEnvironment} itself (with
+   * threading options) and fails if one exists; call this before any Distillery session opens.
+   */
+  public static void initEngineFirst() {
+    ai.djl.engine.Engine.getEngine("OnnxRuntime");
+  }
+
   public DjlOrtPipeline(Path modelFolder, int threads, int batchSize, boolean tokenTypes) {
     this.batchSize = batchSize;
     Criteria.Builder<String, Classifications> b = Criteria.builder()

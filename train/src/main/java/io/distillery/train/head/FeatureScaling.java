@@ -2,9 +2,9 @@ package io.distillery.train.head;
 
 /**
  * Per-feature standardisation fitted on the training inputs: {@code z = (x - mean) / scale}.
- * Training on {@code z} conditions the optimisation; {@link #fold} turns a head trained on
- * {@code z} back into one on raw {@code x}:
- * {@code W[h][l] = Wz[l][h] / scale[h]}, {@code b[l] = bz[l] - sum_h mean[h] W[h][l]}.
+ * Training on {@code z} conditions the optimisation; {@link #fold} turns a head trained on {@code
+ * z} back into one on raw {@code x}: {@code W[h][l] = Wz[l][h] / scale[h]}, {@code b[l] = bz[l] -
+ * sum_h mean[h] W[h][l]}.
  *
  * @param mean {@code [H]}
  * @param scale {@code [H]}, the training standard deviation (1 where a feature is constant)
@@ -57,7 +57,9 @@ record FeatureScaling(double[] mean, double[] scale) {
     return out;
   }
 
-  /** Folds a head trained on standardised inputs ({@code wz [L, H]}, {@code bz [L]}) into raw space. */
+  /**
+   * Folds a head trained on standardised inputs ({@code wz [L, H]}, {@code bz [L]}) into raw space.
+   */
   LinearHead fold(float[] wz, float[] bz, HeadMetrics metrics) {
     int h = mean.length;
     int labels = bz.length;

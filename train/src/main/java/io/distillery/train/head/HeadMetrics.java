@@ -3,8 +3,8 @@ package io.distillery.train.head;
 import java.util.List;
 
 /**
- * How head training went: the selected epoch, its accuracies, the per-epoch history and DJL's
- * own dev logits at the selected epoch (for parity checks of the exported weights).
+ * How head training went: the selected epoch, its accuracies, the per-epoch history and DJL's own
+ * dev logits at the selected epoch (for parity checks of the exported weights).
  *
  * @param bestEpoch the 1-based epoch whose weights were kept
  * @param trainAccuracy accuracy on the training set at {@code bestEpoch}

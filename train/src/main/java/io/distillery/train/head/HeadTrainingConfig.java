@@ -3,17 +3,17 @@ package io.distillery.train.head;
 import io.distillery.core.ConfigException;
 
 /**
- * How {@link LinearHeadTrainer} fits a linear classifier head: AdamW with decoupled weight decay
- * on mini-batches of softmax cross-entropy, for a fixed number of epochs, keeping the epoch with
- * the best dev accuracy (ties: lower dev loss).
+ * How {@link LinearHeadTrainer} fits a linear classifier head: AdamW with decoupled weight decay on
+ * mini-batches of softmax cross-entropy, for a fixed number of epochs, keeping the epoch with the
+ * best dev accuracy (ties: lower dev loss).
  *
  * @param epochs passes over the training set, at least 1
  * @param learningRate AdamW step size, finite and {@code > 0}
  * @param weightDecay AdamW decoupled weight decay, finite and {@code >= 0}
  * @param batchSize examples per step, at least 1
  * @param seed seeds the batch order and the engine
- * @param standardize train on per-feature standardised inputs (mean 0, unit variance on train);
- *     the scaling is folded into the returned weights, which apply to raw features
+ * @param standardize train on per-feature standardised inputs (mean 0, unit variance on train); the
+ *     scaling is folded into the returned weights, which apply to raw features
  */
 public record HeadTrainingConfig(
     int epochs,
@@ -27,10 +27,12 @@ public record HeadTrainingConfig(
       throw new ConfigException("head training: epochs must be >= 1, got " + epochs);
     }
     if (!(learningRate > 0) || !Float.isFinite(learningRate)) {
-      throw new ConfigException("head training: learningRate must be finite and > 0, got " + learningRate);
+      throw new ConfigException(
+          "head training: learningRate must be finite and > 0, got " + learningRate);
     }
     if (!(weightDecay >= 0) || !Float.isFinite(weightDecay)) {
-      throw new ConfigException("head training: weightDecay must be finite and >= 0, got " + weightDecay);
+      throw new ConfigException(
+          "head training: weightDecay must be finite and >= 0, got " + weightDecay);
     }
     if (batchSize < 1) {
       throw new ConfigException("head training: batchSize must be >= 1, got " + batchSize);

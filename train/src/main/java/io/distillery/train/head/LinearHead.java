@@ -3,8 +3,8 @@ package io.distillery.train.head;
 import io.distillery.core.ShapeMismatchException;
 
 /**
- * A trained linear classifier over pooled embeddings: {@code logits = x · weight + bias}, the
- * same arithmetic as the exported ONNX graph ({@code MatMul} then {@code Add}).
+ * A trained linear classifier over pooled embeddings: {@code logits = x · weight + bias}, the same
+ * arithmetic as the exported ONNX graph ({@code MatMul} then {@code Add}).
  *
  * @param weight {@code [H, L]}: H input features, L labels
  * @param bias {@code [L]}
@@ -18,7 +18,11 @@ public record LinearHead(float[][] weight, float[] bias, HeadMetrics metrics) {
     for (int h = 0; h < weight.length; h++) {
       if (weight[h].length != bias.length) {
         throw new ShapeMismatchException(
-            "linear head: weight row " + h + " has " + weight[h].length + " labels, bias has "
+            "linear head: weight row "
+                + h
+                + " has "
+                + weight[h].length
+                + " labels, bias has "
                 + bias.length);
       }
     }
@@ -76,8 +80,11 @@ public record LinearHead(float[][] weight, float[] bias, HeadMetrics metrics) {
   public double accuracy(float[][] x, int[] y) {
     if (x.length != y.length || x.length == 0) {
       throw new ShapeMismatchException(
-          "linear head accuracy: expected as many labels as rows (> 0), found " + x.length
-              + " rows and " + y.length + " labels");
+          "linear head accuracy: expected as many labels as rows (> 0), found "
+              + x.length
+              + " rows and "
+              + y.length
+              + " labels");
     }
     int right = 0;
     for (int i = 0; i < x.length; i++) {

@@ -31,8 +31,8 @@ import java.util.Random;
  * order drawn from {@code config.seed()}. After each epoch the whole train and dev sets are scored;
  * the epoch with the best dev accuracy (ties: lower dev loss) is kept. Only train and dev data go
  * in: model selection never sees a test set. With {@code standardize} the block trains on
- * standardised features and the scaling is folded into the returned weights, which therefore
- * apply to the raw features.
+ * standardised features and the scaling is folded into the returned weights, which therefore apply
+ * to the raw features.
  *
  * <p>While it trains, PyTorch's intra-op pool is set to one thread (and restored afterwards): the
  * ops here are {@code [B, H] x [H, L]} with L = 2 or 3, far too small to gain from threads, and on
@@ -84,7 +84,8 @@ public final class LinearHeadTrainer {
       // gradients sum to zero, and softmax-linear gradients always do (each row of p - y sums
       // to 0), although they are not zero.
       ParameterStore parameters = new ParameterStore(manager, false);
-      parameters.setParameterServer(new LocalParameterServer(optimizer), new Device[] {Device.cpu()});
+      parameters.setParameterServer(
+          new LocalParameterServer(optimizer), new Device[] {Device.cpu()});
       Step step = new Step(engine, manager, linear, parameters, Loss.softmaxCrossEntropyLoss());
       return fit(step, scaling, train, trainY, dev, devY, h, numLabels, config);
     } finally {
@@ -182,7 +183,10 @@ public final class LinearHeadTrainer {
       try (NDManager chunk = step.manager().newSubManager()) {
         NDArray in = chunk.create(xb, new Shape(b, h)); // [b, H]
         float[] out =
-            step.linear().forward(step.parameters(), new NDList(in), false).singletonOrThrow().toFloatArray();
+            step.linear()
+                .forward(step.parameters(), new NDList(in), false)
+                .singletonOrThrow()
+                .toFloatArray();
         chunks.add(out);
         total += out.length;
       }
@@ -249,8 +253,10 @@ public final class LinearHeadTrainer {
     }
     if (trainX.length == 0 || devX.length == 0) {
       throw new ShapeMismatchException(
-          "head training: trainX and devX need at least one row each, found " + trainX.length
-              + " and " + devX.length);
+          "head training: trainX and devX need at least one row each, found "
+              + trainX.length
+              + " and "
+              + devX.length);
     }
     int h = trainX[0].length;
     if (h == 0) {
@@ -264,13 +270,26 @@ public final class LinearHeadTrainer {
   private static void checkSet(String name, float[][] x, int[] y, int h, int numLabels) {
     if (x.length != y.length) {
       throw new ShapeMismatchException(
-          "head training: " + name + "X has " + x.length + " rows but " + name + "Y has "
-              + y.length + " labels");
+          "head training: "
+              + name
+              + "X has "
+              + x.length
+              + " rows but "
+              + name
+              + "Y has "
+              + y.length
+              + " labels");
     }
     for (int i = 0; i < x.length; i++) {
       if (x[i].length != h) {
         throw new ShapeMismatchException(
-            "head training: " + name + "X[" + i + "] has " + x[i].length + " features, expected "
+            "head training: "
+                + name
+                + "X["
+                + i
+                + "] has "
+                + x[i].length
+                + " features, expected "
                 + h);
       }
       for (float v : x[i]) {
@@ -281,7 +300,15 @@ public final class LinearHeadTrainer {
       }
       if (y[i] < 0 || y[i] >= numLabels) {
         throw new ShapeMismatchException(
-            "head training: " + name + "Y[" + i + "] = " + y[i] + " outside [0, " + numLabels + ")");
+            "head training: "
+                + name
+                + "Y["
+                + i
+                + "] = "
+                + y[i]
+                + " outside [0, "
+                + numLabels
+                + ")");
       }
     }
   }

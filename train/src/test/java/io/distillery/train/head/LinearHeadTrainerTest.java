@@ -71,7 +71,12 @@ class LinearHeadTrainerTest {
     Data dev = gaussians(600, 1.0, 12);
     LinearHead head =
         LinearHeadTrainer.train(
-            train.x(), train.y(), dev.x(), dev.y(), 2, FAST.withEpochs(12).withBatchSize(64).withLearningRate(0.01f));
+            train.x(),
+            train.y(),
+            dev.x(),
+            dev.y(),
+            2,
+            FAST.withEpochs(12).withBatchSize(64).withLearningRate(0.01f));
     Data fresh = gaussians(20000, 1.0, 13);
     double bayes = 0.8413;
     double acc = head.accuracy(fresh.x(), fresh.y());
@@ -99,7 +104,12 @@ class LinearHeadTrainerTest {
       }
       LinearHead head =
           LinearHeadTrainer.train(
-              train.x(), train.y(), dev.x(), dev.y(), 2, FAST.withEpochs(5).withStandardize(standardize));
+              train.x(),
+              train.y(),
+              dev.x(),
+              dev.y(),
+              2,
+              FAST.withEpochs(5).withStandardize(standardize));
       float[][] djl = head.metrics().devLogits();
       float[][] java = head.logits(dev.x());
       assertEquals(dev.x().length, djl.length);
@@ -129,7 +139,10 @@ class LinearHeadTrainerTest {
     assertArrayEquals(a.bias(), b.bias());
     assertEquals(8, a.metrics().epochs().size());
     double bestDev =
-        a.metrics().epochs().stream().mapToDouble(HeadMetrics.EpochMetrics::devAccuracy).max().orElseThrow();
+        a.metrics().epochs().stream()
+            .mapToDouble(HeadMetrics.EpochMetrics::devAccuracy)
+            .max()
+            .orElseThrow();
     assertEquals(bestDev, a.devAccuracy());
     assertEquals(bestDev, a.metrics().epochs().get(a.metrics().bestEpoch() - 1).devAccuracy());
     LinearHead c =
