@@ -4,6 +4,8 @@ import io.distillery.core.AtomicFiles;
 import io.distillery.core.Json;
 import io.distillery.core.JsonlReader;
 import io.distillery.runtime.bench.BatchingBench;
+import io.distillery.runtime.bench.BenchReportFiles;
+import io.distillery.runtime.bench.ModelBench;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,7 +23,53 @@ import picocli.CommandLine.Spec;
     description = "Benchmarks, every configuration measured side by side in one run (medians of "
         + "repeated passes).",
     subcommands = {BenchCommand.Batching.class})
-final class BenchCommand {
+final class BenchCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--teacher", description = "Teacher classifier folder (compare mode).")
+  Path teacher;
+
+  @Option(names = "--student", description = "Student classifier folder (compare mode).")
+  Path student;
+
+  @Option(names = "--data", description = "Labelled JSON Lines (text, label): adds accuracy and agreement.")
+  Path data;
+
+  @Option(names = "--out", defaultValue = "bench", description = "Folder for report.md, report.json, report.png (default: ${DEFAULT-VALUE}).")
+  Path out;
+
+  @Option(names = "--threads", defaultValue = "1", description = "Intra-op threads per model (default: ${DEFAULT-VALUE}).")
+  int threads;
+
+  @Option(names = "--latency-runs", defaultValue = "300", description = "Timed batch-1 calls per model (default: ${DEFAULT-VALUE}).")
+  int latencyRuns;
+
+  @Option(names = "--reps", defaultValue = "5", description = "Timed batch-32 passes per model (default: ${DEFAULT-VALUE}).")
+  int reps;
+
+  @Option(names = "--json", description = "Print the report as JSON.")
+  boolean json;
+
+  /** {@code distillery bench --teacher DIR --student DIR [--data FILE]}: teacher vs student. */
+  @Override
+  public Integer call() throws Exception {
+    if (teacher == null || student == null) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "bench needs --teacher and --student (or a subcommand, e.g. 'bench batching')");
+    }
+    ModelBench.Config config = new ModelBench.Config(threads, latencyRuns, 30, 32, reps);
+    ModelBench.Report report = new ModelBench(System.err).run(config, teacher, student,
+        ModelBench.defaultTexts(), java.util.Optional.ofNullable(data));
+    BenchReportFiles.write(report, out);
+    PrintWriter w = spec.commandLine().getOut();
+    if (json) {
+      w.println(Json.MAPPER.writeValueAsString(report));
+    } else {
+      w.print(BenchReportFiles.markdown(report));
+      w.printf("report: %s/report.md, report.json, report.png%n", out);
+    }
+    return 0;
+  }
 
   @Command(
       name = "batching",

@@ -1,0 +1,187 @@
+package io.distillery.export.student;
+
+import static io.distillery.export.student.StudentArchitecture.layerWeight;
+
+import io.distillery.export.graph.Dim;
+import io.distillery.export.graph.ElemType;
+import io.distillery.export.graph.OnnxGraph;
+import io.distillery.export.graph.OnnxModels;
+import io.distillery.export.graph.Op;
+import io.distillery.export.graph.Ref;
+import io.distillery.export.onnx.OnnxProto.ModelProto;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Writes a trained student as one ONNX graph with the text-classification signature the teacher
+ * has (and Hugging Face Optimum exports): inputs {@code input_ids}, {@code attention_mask},
+ * {@code token_type_ids} (int64 {@code [batch, sequence]}), output {@code logits} (float {@code
+ * [batch, L]}). {@code token_type_ids} is declared and never read, so any pipeline that feeds it
+ * works; ONNX allows a graph input no node consumes.
+ *
+ * <pre>
+ *   h      = Gather(word, ids) [· proj] + Gather(pos, Range(0, T))          [B, T, D]
+ *   bias   = (Cast(mask) - 1) * 1e9, Unsqueeze to [B, 1, 1, T]
+ *   layer  : h += attn(LN(h)); h += W2 gelu(W1 LN(h))                      (pre-LN)
+ *   pooled = (mask[B,1,T] · LN_f(h)) / max(sum(mask), 1)                   [B, D]
+ *   logits = pooled · Wc + bc                                              [B, L]
+ * </pre>
+ *
+ * The DJL student computes the same ops in the same order, so the two agree to float rounding.
+ * Opset {@value #OPSET} (LayerNormalization), IR 8.
+ */
+public final class StudentExporter {
+  public static final int OPSET = 17;
+  public static final String INPUT_IDS = "input_ids";
+  public static final String ATTENTION_MASK = "attention_mask";
+  public static final String TOKEN_TYPE_IDS = "token_type_ids";
+  public static final String LOGITS = "logits";
+  /** Layer-norm epsilon of the student (DJL and ONNX). */
+  public static final float LN_EPS = 1e-5f;
+  /** Masked attention scores get {@code -MASK_SCALE} added (DJL and ONNX). */
+  public static final float MASK_SCALE = 1e9f;
+  /** The floor of a row's token count in mean pooling (an all-padding row gives 0, not NaN). */
+  public static final float MIN_COUNT = 1f;
+
+  private StudentExporter() {}
+
+  /**
+   * Builds the model and writes it atomically.
+   *
+   * @param metadata extra {@code metadata_props} (provenance: config, teacher hash, git SHA...)
+   */
+  public static void export(StudentWeights weights, Map<String, String> metadata, Path modelOnnx) {
+    OnnxModels.write(build(weights, metadata), modelOnnx);
+  }
+
+  /** Builds the model; see the class comment for the graph. */
+  public static ModelProto build(StudentWeights weights, Map<String, String> metadata) {
+    StudentArchitecture arch = weights.architecture();
+    OnnxGraph g = new OnnxGraph("student", OPSET);
+    Dim batch = Dim.of("batch");
+    Dim seq = Dim.of("sequence");
+    Ref ids = g.input(INPUT_IDS, ElemType.INT64, batch, seq);
+    Ref mask = g.input(ATTENTION_MASK, ElemType.INT64, batch, seq);
+    g.input(TOKEN_TYPE_IDS, ElemType.INT64, batch, seq); // accepted, unused
+    Map<String, Ref> w = new HashMap<>();
+    weights.tensors().forEach((name, t) -> {
+      Ref r = g.initializer(name, t.values(), t.shape());
+      if (!r.name().equals(name)) {
+        throw new IllegalStateException("initializer renamed: " + name + " -> " + r.name());
+      }
+      w.put(name, r);
+    });
+
+    Ref tok = w.get(StudentArchitecture.WORD_EMBEDDINGS).apply(Op.GATHER, ids); // [B, T, E|D]
+    if (arch.factorised()) {
+      tok = tok.apply(Op.MATMUL, w.get(StudentArchitecture.WORD_PROJECTION)); // [B, T, D]
+    }
+    Ref seqLen = ids.apply(Op.SHAPE, Map.of("start", 1L, "end", 2L))
+        .apply(Op.SQUEEZE, Map.of("axes", new long[] {0})); // scalar T
+    Ref positions = g.initializer("position_start", new long[] {0})
+        .apply(Op.RANGE, seqLen, g.initializer("position_step", new long[] {1})); // [T]
+    Ref h = tok.apply(Op.ADD,
+        w.get(StudentArchitecture.POSITION_EMBEDDINGS).apply(Op.GATHER, positions)); // [B, T, D]
+
+    Ref maskF = mask.apply(Op.CAST, Map.of("to", ElemType.FLOAT)); // [B, T]
+    Ref bias = maskF.apply(Op.SUB, g.scalar("mask_one", 1f))
+        .apply(Op.MUL, g.scalar("mask_scale", MASK_SCALE))
+        .apply(Op.UNSQUEEZE, Map.of("axes", new long[] {1, 2})); // [B, 1, 1, T]
+    Layer layer = new Layer(g, arch);
+    for (int i = 0; i < arch.layers(); i++) {
+      h = layer.write(h, bias, w, i);
+    }
+    Ref normed = layerNorm(h, w.get(StudentArchitecture.FINAL_NORM_WEIGHT),
+        w.get(StudentArchitecture.FINAL_NORM_BIAS)); // [B, T, D]
+
+    Ref rowMask = maskF.apply(Op.UNSQUEEZE, Map.of("axes", new long[] {1})); // [B, 1, T]
+    Ref count = maskF.apply(Op.REDUCE_SUM, Map.of("axes", new long[] {1}, "keepdims", 1L))
+        .apply(Op.MAX, g.scalar("min_count", MIN_COUNT)); // [B, 1]
+    Ref pooled = rowMask.apply(Op.MATMUL, normed)
+        .apply(Op.SQUEEZE, Map.of("axes", new long[] {1})) // [B, D]
+        .apply(Op.DIV, count);
+    Ref logits = pooled.apply(Op.MATMUL, w.get(StudentArchitecture.CLASSIFIER_WEIGHT))
+        .apply(Op.ADD, w.get(StudentArchitecture.CLASSIFIER_BIAS)); // [B, L]
+    g.output(logits, LOGITS, ElemType.FLOAT, batch, Dim.of(arch.numLabels()));
+
+    g.metadata("distillery.model", "student-encoder-classifier");
+    g.metadata("distillery.signature", "text-classification");
+    g.metadata("distillery.architecture", arch.summary());
+    g.metadata("distillery.parameters", Long.toString(arch.parameterCount()));
+    g.metadata("distillery.exporter", StudentExporter.class.getName() + " opset " + OPSET);
+    metadata.forEach(g::metadata);
+    return g.toModel();
+  }
+
+  static Ref layerNorm(Ref x, Ref gamma, Ref beta) {
+    return x.apply(Op.LAYER_NORMALIZATION, Map.of("axis", -1L, "epsilon", LN_EPS), gamma, beta);
+  }
+
+  /** Writes encoder layers; holds the constants every layer shares. */
+  private static final class Layer {
+    private final Ref[] sliceStarts = new Ref[3];
+    private final Ref[] sliceEnds = new Ref[3];
+    private final Ref sliceAxis;
+    private final Ref splitHeads;
+    private final Ref mergeHeads;
+    private final Ref scale;
+    private final Ref half;
+    private final Ref invSqrt2;
+    private final Ref one;
+
+    Layer(OnnxGraph g, StudentArchitecture arch) {
+      long d = arch.width();
+      for (int i = 0; i < 3; i++) {
+        sliceStarts[i] = g.vector("qkv_start_" + i, i * d);
+        sliceEnds[i] = g.vector("qkv_end_" + i, (i + 1) * d);
+      }
+      sliceAxis = g.vector("qkv_axis", 2);
+      splitHeads = g.vector("split_heads_shape", 0, 0, arch.heads(), arch.headDim());
+      mergeHeads = g.vector("merge_heads_shape", 0, 0, d);
+      scale = g.scalar("attention_scale", (float) (1.0 / Math.sqrt(arch.headDim())));
+      half = g.scalar("gelu_half", 0.5f);
+      invSqrt2 = g.scalar("gelu_inv_sqrt2", (float) (1.0 / Math.sqrt(2.0)));
+      one = g.scalar("gelu_one", 1f);
+    }
+
+    /** One pre-LN encoder layer: {@code [B, T, D]} to {@code [B, T, D]}. */
+    Ref write(Ref h, Ref bias, Map<String, Ref> w, int i) {
+      Ref x = layerNorm(h, w.get(layerWeight(i, StudentArchitecture.LN1_WEIGHT)),
+          w.get(layerWeight(i, StudentArchitecture.LN1_BIAS)));
+      Ref qkv = dense(x, w, i, StudentArchitecture.QKV_WEIGHT, StudentArchitecture.QKV_BIAS);
+      Ref q = heads(slice(qkv, 0)); // [B, H, T, Dh]
+      Ref k = heads(slice(qkv, 1));
+      Ref v = heads(slice(qkv, 2));
+      Ref kT = k.apply(Op.TRANSPOSE, Map.of("perm", new long[] {0, 1, 3, 2}));
+      Ref att = q.apply(Op.MATMUL, kT).apply(Op.MUL, scale).apply(Op.ADD, bias)
+          .apply(Op.SOFTMAX, Map.of("axis", -1L)); // [B, H, T, T]
+      Ref y = att.apply(Op.MATMUL, v)
+          .apply(Op.TRANSPOSE, Map.of("perm", new long[] {0, 2, 1, 3}))
+          .apply(Op.RESHAPE, mergeHeads); // [B, T, D]
+      Ref h2 = h.apply(Op.ADD,
+          dense(y, w, i, StudentArchitecture.ATTN_OUT_WEIGHT, StudentArchitecture.ATTN_OUT_BIAS));
+      Ref x2 = layerNorm(h2, w.get(layerWeight(i, StudentArchitecture.LN2_WEIGHT)),
+          w.get(layerWeight(i, StudentArchitecture.LN2_BIAS)));
+      Ref u = dense(x2, w, i, StudentArchitecture.FFN_IN_WEIGHT, StudentArchitecture.FFN_IN_BIAS);
+      Ref gelu = u.apply(Op.MUL, half)
+          .apply(Op.MUL, u.apply(Op.MUL, invSqrt2).apply(Op.ERF).apply(Op.ADD, one)); // [B, T, F]
+      return h2.apply(Op.ADD,
+          dense(gelu, w, i, StudentArchitecture.FFN_OUT_WEIGHT, StudentArchitecture.FFN_OUT_BIAS));
+    }
+
+    private Ref slice(Ref qkv, int part) {
+      return qkv.apply(Op.SLICE, sliceStarts[part], sliceEnds[part], sliceAxis); // [B, T, D]
+    }
+
+    private Ref heads(Ref x) {
+      return x.apply(Op.RESHAPE, splitHeads)
+          .apply(Op.TRANSPOSE, Map.of("perm", new long[] {0, 2, 1, 3})); // [B, H, T, Dh]
+    }
+
+    private static Ref dense(Ref x, Map<String, Ref> w, int layer, String weight, String bias) {
+      return x.apply(Op.MATMUL, w.get(layerWeight(layer, weight)))
+          .apply(Op.ADD, w.get(layerWeight(layer, bias)));
+    }
+  }
+}

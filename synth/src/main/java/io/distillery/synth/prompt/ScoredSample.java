@@ -1,0 +1,24 @@
+package io.distillery.synth.prompt;
+
+/**
+ * What became of one generated text: the teacher's verdict and whether it entered the corpus.
+ * This is the reward signal a learning prompt strategy consumes.
+ *
+ * @param prompt the prompt text the text continued ({@code ""} when there was none)
+ * @param intendedLabel the label the prompt asked for, or {@link Prompt#NO_LABEL}
+ * @param text the candidate text
+ * @param generatorLogProb sum of the generator's log-probabilities of the kept tokens, NaN when
+ *     no generator wrote it
+ * @param logits the teacher's logits {@code [L]}
+ * @param label the teacher's argmax
+ * @param accepted whether the text was written to the corpus (false: rejected after labelling,
+ *     e.g. a surplus label or a duplicate within its batch)
+ */
+public record ScoredSample(
+    String prompt,
+    int intendedLabel,
+    String text,
+    double generatorLogProb,
+    float[] logits,
+    int label,
+    boolean accepted) {}
