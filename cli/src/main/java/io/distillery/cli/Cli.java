@@ -24,6 +24,7 @@ import picocli.CommandLine.HelpCommand;
       EvalCommand.class,
       ModelsCommand.class,
       BenchCommand.class,
+      RunCommand.class,
     })
 public final class Cli {
   private Cli() {}

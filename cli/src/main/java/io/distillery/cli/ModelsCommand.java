@@ -1,6 +1,9 @@
 package io.distillery.cli;
 
 import io.distillery.core.Json;
+import io.distillery.core.JsonlWriter;
+import io.distillery.models.corpus.CorpusSource;
+import io.distillery.models.corpus.GeneralCorpus;
 import io.distillery.models.data.DataLayout;
 import io.distillery.models.data.DemoTask;
 import io.distillery.models.teacher.EncoderVariant;
@@ -22,7 +25,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "models",
     description = "The demo model zoo: build the demo teachers from packaged data.",
-    subcommands = {ModelsCommand.Build.class})
+    subcommands = {ModelsCommand.Build.class, ModelsCommand.Corpus.class})
 final class ModelsCommand {
 
   /** Which demo task(s) to build. */
@@ -35,6 +38,41 @@ final class ModelsCommand {
         case spam -> List.of(DemoTask.SPAM);
         case all -> List.of(DemoTask.values());
       };
+    }
+  }
+
+  @Command(
+      name = "corpus",
+      description = "Write the general-domain English corpus (WordNet, GCIDE, fortunes, Moby-Dick, "
+          + "State of the Union; balanced per source) as JSON Lines: the raw-corpus source of "
+          + "'distillery run' and the demo generator's training text.")
+  static final class Corpus implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--out", description = "Output JSON Lines (default: models/build/general/corpus.jsonl).")
+    Path out;
+
+    @Option(names = "--bytes-per-source", defaultValue = "2000000", description = "UTF-8 bytes kept per source (default: ${DEFAULT-VALUE}).")
+    long bytesPerSource;
+
+    @Option(names = "--seed", defaultValue = "7", description = "Shuffle seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Override
+    public Integer call() throws Exception {
+      DataLayout layout = DataLayout.detect();
+      Path file = out != null ? out : layout.root().resolve("models/build/general/corpus.jsonl");
+      GeneralCorpus corpus = GeneralCorpus.build(layout, List.of(CorpusSource.values()),
+          bytesPerSource, 0.05, seed);
+      try (JsonlWriter w = new JsonlWriter(file)) {
+        for (String doc : corpus.train()) {
+          w.write(Json.LINE_MAPPER.createObjectNode().put("text", doc));
+        }
+        w.commit();
+      }
+      spec.commandLine().getOut().printf(Locale.ROOT, "wrote %d documents (%,d bytes) to %s%n",
+          corpus.train().size(), corpus.trainBytes(), file);
+      return 0;
     }
   }
 

@@ -8,11 +8,18 @@ import io.distillery.export.graph.OnnxModels;
 import io.distillery.export.graph.Op;
 import io.distillery.export.graph.Ref;
 import io.distillery.export.graph.Tensors;
+import io.distillery.export.onnx.OnnxProto.GraphProto;
 import io.distillery.export.onnx.OnnxProto.ModelProto;
+import io.distillery.export.onnx.OnnxProto.NodeProto;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Writes a GPT-2-layout decoder as one ONNX graph with the Hugging Face Optimum
@@ -50,7 +57,7 @@ public final class GptExporter {
     return "present." + layer + ".value";
   }
 
-  /** Builds and writes the model atomically. */
+  /** Builds (with the KV cache) and writes the model atomically. */
   public static void export(GptArchitecture arch, Map<String, WeightTensor> weights,
       Map<String, String> metadata, Path file) {
     OnnxModels.write(build(arch, weights, metadata), file);
@@ -66,6 +73,17 @@ public final class GptExporter {
    */
   public static ModelProto build(
       GptArchitecture arch, Map<String, WeightTensor> weights, Map<String, String> metadata) {
+    return build(arch, weights, metadata, true);
+  }
+
+  /**
+   * Builds the model with the KV cache ({@code withCache}) or without: then the graph takes only
+   * {@code input_ids}, {@code attention_mask} and {@code position_ids} and returns only
+   * {@code logits} (the Optimum {@code text-generation} signature), and generation recomputes
+   * the whole sequence each step.
+   */
+  public static ModelProto build(GptArchitecture arch, Map<String, WeightTensor> weights,
+      Map<String, String> metadata, boolean withCache) {
     Map<String, long[]> shapes = arch.weightShapes();
     for (Map.Entry<String, long[]> e : shapes.entrySet()) {
       WeightTensor w = weights.get(e.getKey());
@@ -90,7 +108,7 @@ public final class GptExporter {
     Ref positions = g.input("position_ids", ElemType.INT64, batch, seq);
     Ref[] pastKeys = new Ref[arch.layers()];
     Ref[] pastValues = new Ref[arch.layers()];
-    for (int i = 0; i < arch.layers(); i++) {
+    for (int i = 0; withCache && i < arch.layers(); i++) {
       pastKeys[i] = g.input(pastKey(i), ElemType.FLOAT, batch, heads, past, headDim);
       pastValues[i] = g.input(pastValue(i), ElemType.FLOAT, batch, heads, past, headDim);
     }
@@ -120,17 +138,57 @@ public final class GptExporter {
     Ref logits = normed.apply(Op.MATMUL, wteT); // [B, T, V]
 
     g.output(logits, "logits", ElemType.FLOAT, batch, seq, Dim.of(arch.vocab()));
-    for (int i = 0; i < arch.layers(); i++) {
+    for (int i = 0; withCache && i < arch.layers(); i++) {
       g.output(presentKeys[i], presentKey(i), ElemType.FLOAT, batch, heads, total, headDim);
       g.output(presentValues[i], presentValue(i), ElemType.FLOAT, batch, heads, total, headDim);
     }
     g.metadata("distillery.model", "gpt-decoder");
-    g.metadata("distillery.signature", "text-generation-with-past");
+    g.metadata("distillery.signature",
+        withCache ? "text-generation-with-past" : "text-generation");
     g.metadata("distillery.architecture", "layers=" + arch.layers() + ",width=" + arch.width()
         + ",heads=" + arch.heads() + ",context=" + arch.context() + ",vocab=" + arch.vocab());
     g.metadata("distillery.exporter", GptExporter.class.getName() + " opset " + OPSET);
     metadata.forEach(g::metadata);
-    return g.toModel();
+    return withoutOutputCopies(g.toModel());
+  }
+
+  /**
+   * Removes the Identity nodes that only rename a value to a graph output name, by giving the
+   * producing node's output that name: ONNX Runtime copies through an Identity, and copying every
+   * layer's keys/values each step costs measurable time.
+   */
+  static ModelProto withoutOutputCopies(ModelProto model) {
+    ModelProto.Builder m = model.toBuilder();
+    GraphProto.Builder g = m.getGraphBuilder();
+    Set<String> outputs = new HashSet<>();
+    g.getOutputList().forEach(o -> outputs.add(o.getName()));
+    Set<String> graphInputs = new HashSet<>();
+    g.getInputList().forEach(i -> graphInputs.add(i.getName()));
+    g.getInitializerList().forEach(i -> graphInputs.add(i.getName()));
+    Map<String, String> rename = new HashMap<>();
+    List<NodeProto> kept = new ArrayList<>();
+    for (NodeProto n : g.getNodeList()) {
+      boolean copy = n.getOpType().equals("Identity") && outputs.contains(n.getOutput(0))
+          && !graphInputs.contains(n.getInput(0)) && !outputs.contains(n.getInput(0))
+          && !rename.containsKey(n.getInput(0));
+      if (copy) {
+        rename.put(n.getInput(0), n.getOutput(0));
+      } else {
+        kept.add(n);
+      }
+    }
+    g.clearNode();
+    for (NodeProto n : kept) {
+      NodeProto.Builder b = n.toBuilder();
+      for (int i = 0; i < b.getInputCount(); i++) {
+        b.setInput(i, rename.getOrDefault(b.getInput(i), b.getInput(i)));
+      }
+      for (int i = 0; i < b.getOutputCount(); i++) {
+        b.setOutput(i, rename.getOrDefault(b.getOutput(i), b.getOutput(i)));
+      }
+      g.addNode(b);
+    }
+    return m.build();
   }
 
   /**
@@ -157,7 +215,6 @@ public final class GptExporter {
 
   /** Writes transformer blocks; holds the constants every block shares. */
   private static final class Layer {
-    private final GptArchitecture arch;
     private final Ref[] sliceStarts = new Ref[3];
     private final Ref[] sliceEnds = new Ref[3];
     private final Ref sliceAxis;
@@ -169,7 +226,6 @@ public final class GptExporter {
     private final Ref one;
 
     Layer(OnnxGraph g, GptArchitecture arch) {
-      this.arch = arch;
       long c = arch.width();
       for (int i = 0; i < 3; i++) {
         sliceStarts[i] = g.vector("qkv_start_" + i, i * c);
@@ -189,8 +245,12 @@ public final class GptExporter {
       Ref x = layerNorm(h, w.get(p + "ln_1.weight"), w.get(p + "ln_1.bias"));
       Ref qkv = dense(x, w.get(p + "attn.c_attn.weight"), w.get(p + "attn.c_attn.bias"));
       Ref q = heads(slice(qkv, 0));
-      Ref k = pastK.apply(Op.CONCAT, Map.of("axis", 2L), heads(slice(qkv, 1))); // [B, H, S, D]
-      Ref v = pastV.apply(Op.CONCAT, Map.of("axis", 2L), heads(slice(qkv, 2)));
+      Ref k = heads(slice(qkv, 1)); // [B, H, T, D]
+      Ref v = heads(slice(qkv, 2));
+      if (pastK != null) {
+        k = pastK.apply(Op.CONCAT, Map.of("axis", 2L), k); // [B, H, S, D]
+        v = pastV.apply(Op.CONCAT, Map.of("axis", 2L), v);
+      }
       Ref kT = k.apply(Op.TRANSPOSE, Map.of("perm", new long[] {0, 1, 3, 2}));
       Ref att = q.apply(Op.MATMUL, kT).apply(Op.MUL, scale).apply(Op.ADD, bias)
           .apply(Op.SOFTMAX, Map.of("axis", -1L)); // [B, H, T, S]

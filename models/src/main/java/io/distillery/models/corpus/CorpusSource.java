@@ -43,6 +43,7 @@ public enum CorpusSource {
   private static final Pattern SPACES = Pattern.compile("\\s+");
   private static final Pattern GCIDE_TAGS = Pattern.compile("\\[[^\\]]*\\]|\\\\[^\\\\]*\\\\|[{}]");
   private static final int MIN_WORDS = 4;
+  private static final int CHUNK_CHARS = 1000;
 
   private final String origin;
 
@@ -133,10 +134,32 @@ public enum CorpusSource {
     List<String> docs = new ArrayList<>();
     for (String text : files.values()) {
       for (String para : text.split("\n\\s*\n")) {
-        addIfProse(docs, clean(para));
+        for (String chunk : chunks(clean(para))) {
+          addIfProse(docs, chunk);
+        }
       }
     }
     return docs;
+  }
+
+  /**
+   * Splits a long paragraph (a State of the Union file is one 50-80 kB line) at sentence ends
+   * into pieces of about {@value #CHUNK_CHARS} characters, so documents stay comparable across
+   * sources and the held-out split is fine-grained.
+   */
+  static List<String> chunks(String text) {
+    List<String> out = new ArrayList<>();
+    int start = 0;
+    while (text.length() - start > CHUNK_CHARS * 3 / 2) {
+      int cut = text.indexOf(". ", start + CHUNK_CHARS);
+      if (cut < 0) {
+        break;
+      }
+      out.add(text.substring(start, cut + 1));
+      start = cut + 2;
+    }
+    out.add(text.substring(start));
+    return out;
   }
 
   private static void addIfProse(List<String> docs, String text) {

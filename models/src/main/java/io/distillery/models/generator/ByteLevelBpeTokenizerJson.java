@@ -41,13 +41,13 @@ public final class ByteLevelBpeTokenizerJson {
    *
    * @param encoderJson the bytes of GPT-2's {@code encoder.json} (token string to id)
    * @param vocabBpe the bytes of GPT-2's {@code vocab.bpe} (one merge per line, rank order)
-   * @param vocabSize total ids to keep, end-of-text included: 258..50,257
+   * @param vocabSize total ids to keep, end-of-text included: 257 (bytes only) to 50,257
    * @param source a label for error messages (the file or package the bytes came from)
    */
   public static ObjectNode build(byte[] encoderJson, byte[] vocabBpe, int vocabSize, Path source) {
-    if (vocabSize < BYTE_TOKENS + 2 || vocabSize > GPT2_VOCAB_SIZE) {
+    if (vocabSize < BYTE_TOKENS + 1 || vocabSize > GPT2_VOCAB_SIZE) {
       throw new ConfigException(
-          "vocabSize must be in [258, " + GPT2_VOCAB_SIZE + "] (256 bytes + merges + end of text),"
+          "vocabSize must be in [257, " + GPT2_VOCAB_SIZE + "] (256 bytes + merges + end of text),"
               + " got " + vocabSize);
     }
     Map<String, Integer> encoder = readEncoder(encoderJson, source);

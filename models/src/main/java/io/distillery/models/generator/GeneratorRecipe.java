@@ -36,12 +36,12 @@ public record GeneratorRecipe(int vocabSize, GptConfig model, GptTrainingConfig 
    * tokens: 5.3 M parameters), 2.4 MB from each of the five sources (about Moby-Dick's size),
    * 2% held out, 16 x 256 tokens per step.
    *
-   * @param steps optimizer steps (about 1.3 s each on 2 cores)
+   * @param steps optimizer steps (4,096 tokens each)
    */
   public static GeneratorRecipe demo(int steps) {
     int warmup = Math.min(100, steps / 10);
     return new GeneratorRecipe(8192, new GptConfig(4, 256, 8, 256, 8192),
-        new GptTrainingConfig(steps, 16, 256, 1e-3, 1e-4, warmup, 0.1, 1.0, 1234L, 100, 500, 256),
+        new GptTrainingConfig(steps, 16, 256, 1e-3, 1e-4, warmup, 0.1, 1.0, 1234L, 50, 500, 256),
         List.of(CorpusSource.values()), 2_400_000L, 0.02);
   }
 }

@@ -82,6 +82,6 @@ class ByteLevelBpeTokenizerJsonTest {
   void vocabularySizeOutOfRangeIsRejected() {
     ConfigException e = assertThrows(ConfigException.class,
         () -> ByteLevelBpeTokenizerJson.build(encoderJson, vocabBpe, 100, source));
-    assertTrue(e.getMessage().contains("vocabSize must be in [258, 50257]"), e.getMessage());
+    assertTrue(e.getMessage().contains("vocabSize must be in [257, 50257]"), e.getMessage());
   }
 }

@@ -1,0 +1,91 @@
+package io.distillery.cli.pipeline;
+
+import io.distillery.core.ConfigException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The {@code distillery run} config: one file (YAML or JSON, snake_case keys) for the whole chain
+ * synth → label → distil → export → bench. Paths are relative to the working directory. Optional
+ * sections and fields fall back to each stage's defaults.
+ *
+ * <pre>
+ * task:    {labels: [negative, positive], description: "..."}
+ * teacher: models/build/teachers/sentiment
+ * source:  {kind: generator, generator: models/build/generator}   # or {kind: raw_corpus, corpus: FILE}
+ * out:     runs/sentiment
+ * seed:    1
+ * synth:   {samples: 4000, shard_size: 1000, batch_size: 32, rebalance: true}
+ * student: {layers: 4, width: 128, heads: 4, ffn_width: 512, embedding_dim: 64}
+ * distill: {epochs: 30, batch_size: 32, learning_rate: 0.001, temperature: 2.0, alpha: 0.0}
+ * dev:     models/data/sentiment/dev.jsonl       # optional: real labelled dev set for early stopping
+ * bench:   {data: models/data/sentiment/test.jsonl, threads: 1}
+ * </pre>
+ */
+public record RunConfig(
+    Task task,
+    Path teacher,
+    Source source,
+    Path out,
+    Long seed,
+    Synth synth,
+    Student student,
+    Distill distill,
+    Path dev,
+    Bench bench) {
+  public RunConfig {
+    require(task != null, "task");
+    require(teacher != null, "teacher");
+    require(source != null, "source");
+    require(out != null, "out");
+    seed = seed == null ? 42L : seed;
+    synth = synth == null ? new Synth(null, null, null, null, null, null, null) : synth;
+    student = student == null ? new Student(null, null, null, null, null, null) : student;
+    distill = distill == null ? new Distill(null, null, null, null, null, null, null, null) : distill;
+    bench = bench == null ? new Bench(null, null, null) : bench;
+  }
+
+  /** The task spec: label names (in the teacher's id order) and a one-line description. */
+  public record Task(List<String> labels, String description) {
+    public Task {
+      require(labels != null && labels.size() >= 2, "task.labels (at least two label names)");
+      require(description != null && !description.isBlank(), "task.description");
+    }
+  }
+
+  /** Where candidate texts come from. */
+  public enum SourceKind { generator, raw_corpus }
+
+  /** The text source: the generator folder, or a raw general-domain corpus file (no generator). */
+  public record Source(SourceKind kind, Path generator, Path corpus) {
+    public Source {
+      require(kind != null, "source.kind (generator or raw_corpus)");
+      if (kind == SourceKind.generator) {
+        require(generator != null, "source.generator (a generator folder)");
+      } else {
+        require(corpus != null, "source.corpus (a text or JSON Lines file)");
+      }
+    }
+  }
+
+  /** Synth overrides; null = the stage default. */
+  public record Synth(Long samples, Integer shardSize, Integer batchSize, Boolean rebalance,
+      Integer maxNewTokens, Double temperature, Double topP) {}
+
+  /** Student shape overrides; null = the default student. */
+  public record Student(Integer layers, Integer width, Integer heads, Integer ffnWidth,
+      Integer embeddingDim, Double dropout) {}
+
+  /** Distillation overrides; null = the default. */
+  public record Distill(Integer epochs, Integer batchSize, Double learningRate, Double temperature,
+      Double alpha, Integer patience, Boolean teacherEmbeddings, Integer checkpointEvery) {}
+
+  /** Bench settings: optional labelled test data, threads per model, batch-1 runs. */
+  public record Bench(Path data, Integer threads, Integer latencyRuns) {}
+
+  private static void require(boolean ok, String what) {
+    if (!ok) {
+      throw new ConfigException("run config: missing or invalid " + what);
+    }
+  }
+}

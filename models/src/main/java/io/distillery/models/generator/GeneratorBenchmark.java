@@ -1,0 +1,165 @@
+package io.distillery.models.generator;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.distillery.core.AtomicFiles;
+import io.distillery.core.Json;
+import io.distillery.export.gpt.OnnxInitializers;
+import io.distillery.export.graph.Benchmarks;
+import io.distillery.runtime.bench.MatMulCeiling;
+import io.distillery.runtime.bench.Stats;
+import io.distillery.runtime.generate.CacheMode;
+import io.distillery.runtime.generate.CausalLm;
+import io.distillery.runtime.generate.Generation;
+import io.distillery.runtime.generate.GenerationConfig;
+import io.distillery.runtime.session.ModelSession;
+import io.distillery.runtime.session.SessionConfig;
+import io.distillery.runtime.session.SessionFactory;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * New tokens per second of a generator, in one run: the KV-cached batched path at batch 1, 16
+ * and 64 and the no-cache path, 8-token prompts and 64 new tokens (greedy, end of text ignored so
+ * every row makes all 64), against the arithmetic limit: 2 x parameters FLOPs per token at the
+ * machine's MatMul GFLOP/s measured through the same ONNX Runtime API and threads.
+ */
+public final class GeneratorBenchmark {
+  static final int PROMPT_TOKENS = 8;
+  static final int NEW_TOKENS = 64;
+  private static final String TEXT = "The sea was calm and the sky was grey over the harbour, where"
+      + " the old ships rested against the stone walls of the town. Nobody knew when the captain"
+      + " would come back, but every morning the children ran to the end of the pier to look for"
+      + " his sail on the long line of the horizon, and every evening they walked home again.";
+
+  /** One measured configuration. */
+  public record Row(String path, int batch, double tokensPerSecond, double secondsPerRun) {}
+
+  /** The whole report. */
+  public record Report(Path model, int threads, long parameters, double matmulGflops,
+      double ceilingTokensPerSecond, List<Row> rows) {}
+
+  private GeneratorBenchmark() {}
+
+  public static Report run(Path modelDir, int threads, int reps, PrintStream log) {
+    SessionConfig session = SessionConfig.cpu().withIntraOpThreads(threads);
+    SessionFactory factory = new SessionFactory();
+    long params = OnnxInitializers.readFloats(modelDir.resolve("model.onnx")).values().stream()
+        .mapToLong(w -> w.values().length).sum();
+    double gflops = matmulGflops(factory, session);
+    double ceiling = gflops * 1e9 / (2.0 * params);
+    List<Row> rows = new ArrayList<>();
+    try (CausalLm lm = CausalLm.open(modelDir, factory, session)) {
+      long[] text = lm.tokenizer().encode(TEXT);
+      GenerationConfig cfg = GenerationConfig.greedy(NEW_TOKENS).withStopAtEos(false);
+      for (int batch : new int[] {1, 16, 64}) {
+        rows.add(measure(lm, text, batch, cfg.withCache(CacheMode.ON), "kv-cache", reps, log));
+      }
+      for (int batch : new int[] {1, 16}) {
+        rows.add(measure(lm, text, batch, cfg.withCache(CacheMode.OFF), "no-cache", reps, log));
+      }
+    }
+    return new Report(modelDir, threads, params, gflops, ceiling, rows);
+  }
+
+  private static Row measure(CausalLm lm, long[] text, int batch, GenerationConfig cfg,
+      String path, int reps, PrintStream log) {
+    List<long[]> prompts = new ArrayList<>();
+    List<String> labels = new ArrayList<>();
+    for (int b = 0; b < batch; b++) {
+      int start = (b * 3) % (text.length - PROMPT_TOKENS);
+      prompts.add(Arrays.copyOfRange(text, start, start + PROMPT_TOKENS));
+      labels.add("p" + b);
+    }
+    double[] rates = new double[reps];
+    double[] secs = new double[reps];
+    for (int r = -1; r < reps; r++) {
+      long t0 = System.nanoTime();
+      List<Generation> out = lm.generateIds(labels, prompts, cfg);
+      double s = (System.nanoTime() - t0) / 1e9;
+      long tokens = out.stream().mapToLong(g -> g.tokenIds().length).sum();
+      if (r >= 0) {
+        rates[r] = tokens / s;
+        secs[r] = s;
+      }
+    }
+    Row row = new Row(path, batch, Stats.median(rates), Stats.median(secs));
+    log.printf(Locale.ROOT, "[bench] %s batch %d: %.0f new tokens/s (%.3f s per run)%n", path,
+        batch, row.tokensPerSecond(), row.secondsPerRun());
+    return row;
+  }
+
+  private static double matmulGflops(SessionFactory factory, SessionConfig session) {
+    int n = 1024;
+    try {
+      Path tmp = Files.createTempFile("distillery-matmul", ".onnx");
+      try {
+        Benchmarks.writeMatMulModel(n, tmp);
+        try (ModelSession s = factory.open(tmp, session)) {
+          return MatMulCeiling.measure(s, n, 10);
+        }
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A markdown table of the report, with the ratios the issue asks for. */
+  public static String markdown(Report r) {
+    StringBuilder sb = new StringBuilder();
+    sb.append(String.format(Locale.ROOT, "Model %s: %,d parameters; %d ORT threads; MatMul %.1f"
+            + " GFLOP/s -> arithmetic limit %.0f tokens/s (2 x params FLOPs/token)%n%n",
+        r.model(), r.parameters(), r.threads(), r.matmulGflops(), r.ceilingTokensPerSecond()));
+    sb.append("| path | batch | new tokens/s | s per run | share of limit |\n|---|---|---|---|---|\n");
+    for (Row row : r.rows()) {
+      sb.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %.3f | %.1f%% |%n", row.path(),
+          row.batch(), row.tokensPerSecond(), row.secondsPerRun(),
+          100 * row.tokensPerSecond() / r.ceilingTokensPerSecond()));
+    }
+    double cached16 = rate(r, "kv-cache", 16);
+    double uncached16 = rate(r, "no-cache", 16);
+    double uncached1 = rate(r, "no-cache", 1);
+    sb.append(String.format(Locale.ROOT, "%nkv-cache / no-cache: %.1fx at batch 16, %.1fx at batch"
+        + " 1%n", cached16 / uncached16, rate(r, "kv-cache", 1) / uncached1));
+    return sb.toString();
+  }
+
+  static double rate(Report r, String path, int batch) {
+    return r.rows().stream().filter(x -> x.path().equals(path) && x.batch() == batch)
+        .mapToDouble(Row::tokensPerSecond).findFirst().orElse(Double.NaN);
+  }
+
+  /** Writes {@code bench.json} and {@code bench.md} into {@code dir}. */
+  public static void write(Report r, Path dir) {
+    ObjectNode root = Json.MAPPER.valueToTree(r);
+    root.put("model", r.model().toString());
+    try {
+      AtomicFiles.writeBytes(dir.resolve("bench.json"), Json.MAPPER.writeValueAsBytes(root));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    AtomicFiles.writeString(dir.resolve("bench.md"), markdown(r));
+  }
+
+  /** {@code GeneratorBenchmark MODEL_DIR [THREADS] [REPS] [OUT_DIR]}. */
+  public static void main(String[] args) {
+    Path dir = Path.of(args.length > 0 ? args[0] : "models/build/generator");
+    int threads = args.length > 1 ? Integer.parseInt(args[1])
+        : Runtime.getRuntime().availableProcessors();
+    int reps = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+    Report r = run(dir, threads, reps, System.err);
+    String md = markdown(r);
+    System.out.print(md);
+    if (args.length > 3) {
+      write(r, Path.of(args[3]));
+    }
+  }
+}

@@ -1,0 +1,325 @@
+package io.distillery.synth.pipeline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.distillery.core.BadInputException;
+import io.distillery.core.ConfigException;
+import io.distillery.core.Json;
+import io.distillery.core.JobFailedException;
+import io.distillery.core.Sha256;
+import io.distillery.runtime.classify.ClassifierModel;
+import io.distillery.runtime.classify.Logits;
+import io.distillery.runtime.model.LabelMap;
+import io.distillery.synth.corpus.CorpusReader;
+import io.distillery.synth.corpus.CorpusRecord;
+import io.distillery.synth.corpus.Manifest;
+import io.distillery.synth.corpus.ShardEntry;
+import io.distillery.synth.corpus.ShardWriter;
+import io.distillery.synth.filter.Filters;
+import io.distillery.synth.filter.Hashing;
+import io.distillery.synth.filter.Rejection;
+import io.distillery.synth.filter.RejectionCounts;
+import io.distillery.synth.prompt.ScoredSample;
+import io.distillery.synth.source.Candidate;
+import io.distillery.synth.source.ShardStart;
+import io.distillery.synth.source.TextSource;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Writes a labelled synthetic corpus: source → filters → teacher soft labels → shards, until the
+ * target is reached.
+ *
+ * <p>Streaming: records go straight to the current shard's temp file; memory holds one batch and the
+ * bounded dedup state. Resumable: each shard is committed atomically, then the manifest; a run into
+ * a folder that has a manifest checks that it was made with the same task, settings, teacher and
+ * source, verifies the committed shards' checksums, replays their texts into the dedup state and
+ * continues with the next shard. Shard {@code k} depends only on the run seed, {@code k}, the
+ * candidates drawn before it and the accepted texts before it, so a resumed run writes exactly the
+ * bytes an uninterrupted run would have written.
+ */
+public final class Synthesizer {
+  private final PrintStream err;
+  private final double progressSeconds;
+
+  /** Progress on {@code err} at most every {@code progressSeconds} (and after every shard). */
+  public Synthesizer(PrintStream err, double progressSeconds) {
+    this.err = err;
+    this.progressSeconds = progressSeconds;
+  }
+
+  /** Progress on stderr every 2 seconds. */
+  public Synthesizer() {
+    this(System.err, 2.0);
+  }
+
+  /**
+   * Synthesizes (or resumes) a corpus in {@code outDir}.
+   *
+   * @throws ConfigException when the task labels do not match the teacher's, or when {@code outDir}
+   *     holds a corpus made with other settings
+   * @throws BadInputException when a committed shard fails its checksum
+   * @throws JobFailedException when the source runs dry or cannot feed the filters
+   */
+  public SynthSummary synthesize(SynthConfig config, TextSource source, ClassifierModel teacher, Path outDir) {
+    long start = System.nanoTime();
+    checkLabels(config, teacher.labels(), teacher.folder().config().orElse(teacher.folder().model()));
+    Manifest fresh = new Manifest(config.task(), config.targetSamples(), config.toJson(),
+        provenance(teacher, source), List.of());
+    Filters filters = new Filters(config.filters());
+    Manifest manifest;
+    if (Manifest.exists(outDir)) {
+      manifest = CorpusReader.verify(outDir);
+      checkSame(outDir.resolve(Manifest.FILE), manifest, fresh);
+      if (!manifest.complete()) {
+        //MUT restore(outDir, filters);
+      }
+    } else {
+      refuseForeignShards(outDir);
+      manifest = fresh;
+    }
+    cleanUp(outDir, manifest.shards().size());
+    manifest.write(outDir);
+
+    int numShards = (int) ((config.targetSamples() + config.shardSize() - 1) / config.shardSize());
+    SynthProgress progress = new SynthProgress(err, config.targetSamples(), manifest.samples(),
+        numShards, progressSeconds);
+    long[] labelTotals = manifest.labelCounts();
+    int written = 0;
+    while (!manifest.complete() && (config.maxShards() == 0 || written < config.maxShards())) {
+      ShardEntry entry = writeShard(config, source, teacher, filters, outDir, manifest, labelTotals, progress);
+      manifest = manifest.withShard(entry);
+      manifest.write(outDir);
+      written++;
+      progress.shardDone(entry.index());
+    }
+    Map<String, Long> dist = new LinkedHashMap<>();
+    long[] counts = manifest.labelCounts();
+    for (int i = 0; i < counts.length; i++) {
+      dist.put(config.task().labels().get(i), counts[i]);
+    }
+    return new SynthSummary(outDir, manifest.samples(), config.targetSamples(), manifest.shards().size(),
+        written, manifest.candidates(), manifest.complete(), dist, manifest.rejections().asMap(),
+        (System.nanoTime() - start) / 1e9);
+  }
+
+  private ShardEntry writeShard(SynthConfig config, TextSource source, ClassifierModel teacher,
+      Filters filters, Path outDir, Manifest manifest, long[] labelTotals, SynthProgress progress) {
+    int index = manifest.shards().size();
+    long firstId = manifest.samples();
+    int size = (int) Math.min(config.shardSize(), config.targetSamples() - firstId);
+    source.startShard(new ShardStart(index, config.seed(), shardSeed(config.seed(), index),
+        manifest.candidates()));
+    RejectionCounts rejections = new RejectionCounts();
+    long candidates = 0;
+    long budget = (long) size * config.maxCandidatesPerSample();
+    List<String> names = config.task().labels();
+    try (ShardWriter shard = new ShardWriter(outDir, index, firstId, names.size())) {
+      while (shard.count() < size) {
+        if (candidates >= budget) {
+          throw new JobFailedException(Manifest.shardFileName(index) + ": accepted only " + shard.count()
+              + " of " + size + " samples from " + candidates + " candidates (limit "
+              + config.maxCandidatesPerSample() + " per sample); rejections " + rejections
+              + "; loosen the filters, turn off rebalancing or use a better source");
+        }
+        // never draw more than the shard still needs: nothing is drawn only to be thrown away
+        List<Candidate> batch = source.next(Math.min(config.batchSize(), size - shard.count()));
+        if (batch.isEmpty()) {
+          throw new JobFailedException("the text source ran dry in " + Manifest.shardFileName(index)
+              + " after " + (manifest.candidates() + candidates) + " candidates, with " + (firstId
+              + shard.count()) + " of " + config.targetSamples() + " samples written; lower the target"
+              + " or give the source more text");
+        }
+        candidates += batch.size();
+        List<Candidate> passed = new ArrayList<>();
+        List<Filters.Screened> screens = new ArrayList<>();
+        for (Candidate c : batch) {
+          Filters.Screened s = filters.screen(c.text());
+          if (s.passed()) {
+            passed.add(c);
+            screens.add(s);
+          } else {
+            rejections.add(s.rejection());
+          }
+        }
+        int before = shard.count();
+        if (!passed.isEmpty()) {
+          label(config, teacher, filters, passed, screens, shard, size, labelTotals, rejections, source);
+        }
+        progress.advance(shard.count() - before, batch.size(), index);
+      }
+      return shard.commit(candidates, rejections);
+    }
+  }
+
+  private void label(SynthConfig config, ClassifierModel teacher, Filters filters, List<Candidate> passed,
+      List<Filters.Screened> screens, ShardWriter shard, int size, long[] labelTotals,
+      RejectionCounts rejections, TextSource source) {
+    List<String> texts = new ArrayList<>(passed.size());
+    passed.forEach(c -> texts.add(c.text()));
+    float[][] logits = teacher.classifier().logits(texts);
+    List<ScoredSample> scored = new ArrayList<>(passed.size());
+    for (int i = 0; i < passed.size() && shard.count() < size; i++) {
+      Candidate c = passed.get(i);
+      int label = Logits.argmax(logits[i]);
+      boolean accepted = false;
+      if (config.rebalance() && labelTotals[label] >= config.labelCap()) {
+        rejections.add(Rejection.LABEL_SURPLUS);
+      } else {
+        Optional<Rejection> dup = filters.admit(screens.get(i));
+        if (dup.isPresent()) {
+          rejections.add(dup.get());
+        } else {
+          shard.write(new CorpusRecord(shard.nextId(), c.text(), label, config.task().labels().get(label),
+              logits[i], c.prompt(), c.intendedLabel(), c.generatorLogProb()));
+          labelTotals[label]++;
+          accepted = true;
+        }
+      }
+      scored.add(new ScoredSample(c.prompt(), c.intendedLabel(), c.text(), c.generatorLogProb(),
+          logits[i], label, accepted));
+    }
+    source.feedback(scored);
+  }
+
+  /** The seed of shard {@code k}: a scramble of the run seed and k. */
+  public static long shardSeed(long seed, int shard) {
+    return Hashing.mix64(seed + 0x9E3779B97F4A7C15L * (shard + 1L));
+  }
+
+  private static ObjectNode provenance(ClassifierModel teacher, TextSource source) {
+    ObjectNode node = Json.MAPPER.createObjectNode();
+    ObjectNode t = node.putObject("teacher");
+    t.put("folder", String.valueOf(teacher.folder().dir().toAbsolutePath().normalize().getFileName()));
+    t.put("model_file", teacher.folder().model().getFileName().toString());
+    t.put("model_sha256", Sha256.of(teacher.folder().model()));
+    ArrayNode labels = t.putArray("labels");
+    teacher.labels().names().forEach(labels::add);
+    node.set("source", source.describe());
+    return node;
+  }
+
+  /**
+   * The task's labels must be the teacher's, in the same order (ignoring case); a teacher without
+   * id2label (LABEL_0, LABEL_1, ...) only needs the same count.
+   */
+  static void checkLabels(SynthConfig config, LabelMap teacher, Path where) {
+    List<String> task = config.task().labels();
+    if (teacher.size() != task.size()) {
+      throw new ConfigException(where + ": the teacher has " + teacher.size() + " labels "
+          + teacher.names() + " but the task lists " + task.size() + " " + task);
+    }
+    if (teacher.equals(LabelMap.defaults(teacher.size()))) {
+      return;
+    }
+    for (int i = 0; i < task.size(); i++) {
+      if (!task.get(i).equalsIgnoreCase(teacher.name(i))) {
+        throw new ConfigException(where + ": the task labels " + task + " do not match the teacher's"
+            + " id2label " + teacher.names() + "; list the task labels in the teacher's order");
+      }
+    }
+  }
+
+  private static void checkSame(Path file, Manifest found, Manifest expected) {
+    JsonNode a = reparsed(found);
+    JsonNode b = reparsed(expected);
+    for (String field : List.of("task", "target_samples", "settings", "provenance")) {
+      Optional<String> diff = difference(field, a.get(field), b.get(field));
+      if (diff.isPresent()) {
+        throw new ConfigException(file + ": the corpus there was made with other settings (" + diff.get()
+            + "); resume with the same settings, or write to another folder");
+      }
+    }
+  }
+
+  /** The manifest as read back from its file (so numbers compare by value, not by node type). */
+  private static JsonNode reparsed(Manifest m) {
+    try {
+      return Json.MAPPER.readTree(Json.MAPPER.writeValueAsString(m.toJson()));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("manifest cannot be serialised", e);
+    }
+  }
+
+  private static Optional<String> difference(String path, JsonNode was, JsonNode now) {
+    if (was != null && now != null && was.isObject() && now.isObject()) {
+      List<String> keys = new ArrayList<>();
+      was.fieldNames().forEachRemaining(keys::add);
+      now.fieldNames().forEachRemaining(k -> {
+        if (!keys.contains(k)) {
+          keys.add(k);
+        }
+      });
+      for (String k : keys) {
+        Optional<String> d = difference(path + "." + k, was.get(k), now.get(k));
+        if (d.isPresent()) {
+          return d;
+        }
+      }
+      return Optional.empty();
+    }
+    if (was == null ? now == null : was.equals(now)) {
+      return Optional.empty();
+    }
+    return Optional.of(path + " was " + was + ", now " + now);
+  }
+
+  /** Replays the committed corpus into the dedup state. */
+  private static void restore(Path outDir, Filters filters) {
+    try (CorpusReader reader = CorpusReader.open(outDir)) {
+      while (reader.hasNext()) {
+        filters.restore(reader.next().text());
+      }
+    }
+  }
+
+  /** A folder with shard files but no manifest was not written by this class: leave it alone. */
+  private static void refuseForeignShards(Path outDir) {
+    if (!Files.isDirectory(outDir)) {
+      return;
+    }
+    try (Stream<Path> files = Files.list(outDir)) {
+      Optional<Path> shard = files.filter(p -> p.getFileName().toString().matches("shard-\\d{5}\\.jsonl"))
+          .findFirst();
+      if (shard.isPresent()) {
+        throw BadInputException.of(outDir, "holds " + shard.get().getFileName() + " but no "
+            + Manifest.FILE + "; write the corpus to an empty folder");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(outDir + ": cannot list", e);
+    }
+  }
+
+  /** Removes temp files and shard files the manifest does not list (left by an interrupted run). */
+  private static void cleanUp(Path outDir, int committed) {
+    if (!Files.isDirectory(outDir)) {
+      return;
+    }
+    try (Stream<Path> files = Files.list(outDir)) {
+      for (Iterator<Path> it = files.iterator(); it.hasNext(); ) {
+        Path p = it.next();
+        String name = p.getFileName().toString();
+        boolean temp = name.startsWith(".") && name.endsWith(".tmp")
+            && (name.startsWith(".shard-") || name.startsWith("." + Manifest.FILE));
+        boolean stale = name.matches("shard-\\d{5}\\.jsonl")
+            && Integer.parseInt(name.substring(6, 11)) >= committed;
+        if (temp || stale) {
+          Files.delete(p);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(outDir + ": cannot clean up after an interrupted run", e);
+    }
+  }
+}

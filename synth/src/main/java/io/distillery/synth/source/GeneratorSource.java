@@ -1,0 +1,104 @@
+package io.distillery.synth.source;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.distillery.core.Json;
+import io.distillery.synth.prompt.Prompt;
+import io.distillery.synth.prompt.PromptStrategy;
+import io.distillery.synth.prompt.ScoredSample;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Candidates written by a generator: a {@link PromptStrategy} picks the prompts, the generator
+ * continues them, and each continuation is cut to one text by {@link ContinuationCutter}. The
+ * candidate's log-probability is the sum over the new tokens that the cut kept.
+ *
+ * <p>Each shard gets a fresh {@link SplittableRandom} from its shard seed; each batch draws its
+ * prompts and then its sampling seed from it, so shards are reproducible one by one.
+ */
+public final class GeneratorSource implements TextSource {
+  private final PromptStrategy prompts;
+  private final TextGenerator generator;
+  private final GenerationSettings settings;
+  private final ContinuationCutter cutter;
+  private SplittableRandom rng;
+
+  public GeneratorSource(PromptStrategy prompts, TextGenerator generator, GenerationSettings settings) {
+    this.prompts = prompts;
+    this.generator = generator;
+    this.settings = settings;
+    this.cutter = new ContinuationCutter(settings);
+  }
+
+  @Override
+  public void startShard(ShardStart start) {
+    rng = new SplittableRandom(start.shardSeed());
+  }
+
+  @Override
+  public List<Candidate> next(int n) {
+    if (rng == null) {
+      throw new IllegalStateException("startShard must be called before next");
+    }
+    List<Prompt> batch = prompts.next(n, rng);
+    long seed = rng.nextLong();
+    List<String> texts = new ArrayList<>(batch.size());
+    for (Prompt p : batch) {
+      texts.add(p.text());
+    }
+    List<Continuation> gens = generator.generate(texts, settings, seed);
+    if (gens.size() != batch.size()) {
+      throw new IllegalStateException(
+          "generator returned " + gens.size() + " continuations for " + batch.size() + " prompts");
+    }
+    List<Candidate> out = new ArrayList<>(gens.size());
+    for (int i = 0; i < gens.size(); i++) {
+      Continuation g = gens.get(i);
+      ContinuationCutter.Cut cut = cutter.cut(g.text());
+      int kept = keptTokens(g, cut.end());
+      double logProb = 0;
+      for (int t = 0; t < kept; t++) {
+        logProb += g.tokenLogProbs()[t];
+      }
+      Prompt p = batch.get(i);
+      out.add(new Candidate(cut.text(), p.text(), p.intendedLabel(), logProb));
+    }
+    return out;
+  }
+
+  /** The fewest leading tokens whose decoding covers the first {@code end} characters. */
+  private int keptTokens(Continuation g, int end) {
+    int n = g.tokenIds().length;
+    if (end >= g.text().length()) {
+      return n;
+    }
+    int lo = 0;
+    int hi = n;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      long[] prefix = java.util.Arrays.copyOf(g.tokenIds(), mid);
+      if (generator.decode(prefix).length() >= end) {
+        hi = mid;
+      } else {
+        lo = mid + 1;
+      }
+    }
+    return lo;
+  }
+
+  @Override
+  public void feedback(List<ScoredSample> samples) {
+    prompts.feedback(samples);
+  }
+
+  @Override
+  public ObjectNode describe() {
+    ObjectNode node = Json.MAPPER.createObjectNode();
+    node.put("kind", "generator");
+    node.set("generator", generator.describe());
+    node.set("prompts", prompts.describe());
+    node.set("generation", settings.toJson());
+    return node;
+  }
+}

@@ -1,0 +1,31 @@
+package io.distillery.synth.source;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.distillery.synth.prompt.ScoredSample;
+import java.util.List;
+
+/**
+ * Where candidate texts come from: a generator continuing prompts ({@link GeneratorSource}) or a
+ * general-domain corpus ({@link RawCorpusSource}). The synthesizer calls {@link #startShard} before
+ * each shard, then {@link #next} until the shard is full.
+ *
+ * <p>Determinism contract: after {@code startShard(s)}, the sequence of batches returned by
+ * {@code next} depends only on {@code s}, the batch sizes asked for, and the source's fixed
+ * settings. That is what makes a resumed run byte-identical to an uninterrupted one.
+ */
+public interface TextSource {
+  /** Re-seeds the source for a shard. */
+  void startShard(ShardStart start);
+
+  /**
+   * Up to {@code n} candidates; fewer only when the source is exhausted, none when it has nothing
+   * left.
+   */
+  List<Candidate> next(int n);
+
+  /** The teacher's verdict on the last batch's surviving candidates; default: ignored. */
+  default void feedback(List<ScoredSample> samples) {}
+
+  /** What this source is, for the corpus manifest's provenance (kind, files and their hashes). */
+  ObjectNode describe();
+}
