@@ -33,6 +33,10 @@ final class RunCommand implements Callable<Integer> {
     RunConfig c = RunConfigLoader.load(config);
     Pipeline.Result r = new Pipeline(System.err).run(c);
     PrintWriter w = spec.commandLine().getOut();
+    if (r.report() == null) {
+      w.printf("stopped early: corpus in %s is incomplete; rerun the same command to continue%n", r.corpus());
+      return 0;
+    }
     if (json) {
       w.println(Json.MAPPER.writeValueAsString(r.report()));
     } else {

@@ -80,6 +80,11 @@ public final class Pipeline {
           s = new Synthesizer().synthesize(RunStages.synthConfig(c), source.source(), teacher, corpus);
         }
         samples = s.samples();
+        if (!s.complete()) {
+          log.printf("[run] synth stopped at %d of %d samples (synth.max_shards); rerun to continue%n",
+              s.samples(), s.targetSamples());
+          return new Result(corpus, null, null, null);
+        }
         stages.finish(Stage.synth, Json.MAPPER.valueToTree(s));
         log.printf("[run] synth: %d samples, labels %s, rejected %s%n", s.samples(),
             s.labelDistribution(), s.rejections());

@@ -51,6 +51,9 @@ final class RunStages {
     if (s.rebalance() != null) {
       base = base.withRebalance(s.rebalance());
     }
+    if (s.maxShards() != null) {
+      base = base.withMaxShards(s.maxShards());
+    }
     return base;
   }
 
@@ -145,8 +148,10 @@ final class RunStages {
 
   /** SHA-256 of the config as parsed (the stages file refuses outputs of another config). */
   static String fingerprint(RunConfig c) {
+    RunConfig identity = new RunConfig(c.task(), c.teacher(), c.source(), c.out(), c.seed(),
+        c.synth().identity(), c.student(), c.distill(), c.dev(), c.bench());
     try {
-      return Sha256.of(Json.LINE_MAPPER.writeValueAsString(c).getBytes(StandardCharsets.UTF_8));
+      return Sha256.of(Json.LINE_MAPPER.writeValueAsString(identity).getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }

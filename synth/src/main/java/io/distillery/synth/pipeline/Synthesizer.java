@@ -83,7 +83,7 @@ public final class Synthesizer {
       manifest = CorpusReader.verify(outDir);
       checkSame(outDir.resolve(Manifest.FILE), manifest, fresh);
       if (!manifest.complete()) {
-        //MUT restore(outDir, filters);
+        restore(outDir, filters);
       }
     } else {
       refuseForeignShards(outDir);
@@ -133,8 +133,8 @@ public final class Synthesizer {
               + config.maxCandidatesPerSample() + " per sample); rejections " + rejections
               + "; loosen the filters, turn off rebalancing or use a better source");
         }
-        // never draw more than the shard still needs: nothing is drawn only to be thrown away
-        List<Candidate> batch = source.next(Math.min(config.batchSize(), size - shard.count()));
+        List<Candidate> batch = source.next(drawSize(config.batchSize(), size - shard.count(),
+            candidates, shard.count()));
         if (batch.isEmpty()) {
           throw new JobFailedException("the text source ran dry in " + Manifest.shardFileName(index)
               + " after " + (manifest.candidates() + candidates) + " candidates, with " + (firstId
@@ -191,6 +191,20 @@ public final class Synthesizer {
           logits[i], label, accepted));
     }
     source.feedback(scored);
+  }
+
+  /**
+   * How many candidates to draw next: what the shard still needs, scaled by the candidates this
+   * shard has used per accepted sample so far, at most a batch. Few candidates are drawn only to
+   * be thrown away when the shard fills, yet a source with a low acceptance rate still gets full
+   * batches. Depends only on the shard's own counts, so it is the same in a resumed run.
+   */
+  static int drawSize(int batchSize, int needed, long candidates, long accepted) {
+    if (candidates == 0) {
+      return Math.min(batchSize, needed);
+    }
+    double perSample = candidates / (double) Math.max(1, accepted);
+    return (int) Math.min(batchSize, Math.max(needed, Math.ceil(needed * perSample)));
   }
 
   /** The seed of shard {@code k}: a scramble of the run seed and k. */

@@ -248,9 +248,10 @@ class SynthesizerTest {
     JobFailedException dry = assertThrows(JobFailedException.class,
         () -> synth.synthesize(config(1000), source(), teacher, dir.resolve("dry")));
     assertTrue(dry.getMessage().contains("ran dry"), dry.getMessage());
-    // nothing is drawn beyond what a shard needs, so every usable line made it into a full shard
-    assertEquals(400, Manifest.read(dir.resolve("dry")).samples(), "the full shards stay committed");
-    assertEquals(10, Manifest.read(dir.resolve("dry")).shards().size());
+    // the full shards stay committed, and they hold nearly every usable line
+    Manifest dryManifest = CorpusReader.verify(dir.resolve("dry"));
+    assertTrue(dryManifest.samples() >= 360, "samples " + dryManifest.samples());
+    assertTrue(dryManifest.shards().stream().allMatch(sh -> sh.count() == 40));
 
     Path foreign = dir.resolve("foreign");
     Sentences.write(Files.createDirectories(foreign).resolve("shard-00000.jsonl"), List.of("{}"));
@@ -262,6 +263,15 @@ class SynthesizerTest {
     ConfigException labels = assertThrows(ConfigException.class, () -> synth.synthesize(
         SynthConfig.defaults(swapped, 10), source(), teacher, dir.resolve("x")));
     assertTrue(labels.getMessage().contains("teacher's order"), labels.getMessage());
+  }
+
+  @Test
+  void drawsWhatTheShardNeedsScaledByItsAcceptanceRate() {
+    assertEquals(16, Synthesizer.drawSize(16, 40, 0, 0));
+    assertEquals(5, Synthesizer.drawSize(16, 5, 0, 0));
+    assertEquals(5, Synthesizer.drawSize(16, 5, 35, 35));
+    assertEquals(15, Synthesizer.drawSize(16, 5, 96, 32), "3 candidates per sample so far");
+    assertEquals(16, Synthesizer.drawSize(16, 5, 32, 0), "nothing accepted yet: a full batch");
   }
 
   /** A real source that throws on a given batch of a given shard: a crash mid-shard. */

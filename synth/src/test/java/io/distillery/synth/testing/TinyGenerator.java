@@ -30,7 +30,7 @@ public final class TinyGenerator {
   public static synchronized Path folder() {
     if (folder == null) {
       try {
-        Path dir = Files.createTempDirectory("synth-generator");
+        Path dir = TempDirs.create("synth-generator");
         GptExporter.export(ARCH, weights(3), Map.of("distillery.kind", "test"), dir.resolve("model.onnx"));
         AtomicFiles.writeString(dir.resolve("tokenizer.json"), byteTokenizer());
         ObjectNode cfg = Json.MAPPER.createObjectNode();

@@ -31,7 +31,7 @@ public final class TinyTeacher {
   public static synchronized Path folder() {
     if (folder == null) {
       try {
-        Path dir = Files.createTempDirectory("synth-teacher");
+        Path dir = TempDirs.create("synth-teacher");
         Path encoder = dir.resolve("encoder.onnx");
         copy("/all-minilm-l6-v2-q.onnx", encoder);
         SplittableRandom rng = new SplittableRandom(11);
