@@ -61,7 +61,7 @@ public final class Pipeline {
     Path corpus = out.resolve("corpus");
     Path student = out.resolve("student");
     Path benchDir = out.resolve("bench");
-    StageLog stages = StageLog.open(out, RunStages.fingerprint(c));
+    StageLog stages = StageLog.open(out, RunStages.fingerprint(c), RunStages.identity(c));
     SessionFactory sessions = new SessionFactory();
     SessionConfig cpu = SessionConfig.cpu();
 
@@ -193,7 +193,7 @@ public final class Pipeline {
       this.root = root;
     }
 
-    static StageLog open(Path out, String fingerprint) {
+    static StageLog open(Path out, String fingerprint, JsonNode config) {
       Path file = out.resolve("stages.json");
       ObjectNode root;
       if (Files.isRegularFile(file)) {
@@ -204,11 +204,18 @@ public final class Pipeline {
         }
         String found = root.path("config_sha256").asText();
         if (!found.equals(fingerprint)) {
-          throw BadInputException.of(file, "this out folder was made with another config (sha256 "
-              + found + ", this config " + fingerprint + "); use a new 'out' or delete the folder");
+          List<String> changed = new ArrayList<>();
+          config.fieldNames().forEachRemaining(k -> {
+            if (!config.get(k).toString().equals(String.valueOf(root.path("config").get(k)))) {
+              changed.add(k + " (was " + root.path("config").get(k) + ", now " + config.get(k) + ")");
+            }
+          });
+          throw BadInputException.of(file, "this out folder was made with another config (changed: "
+              + changed + "); use a new 'out' or delete the folder");
         }
       } else {
         root = Json.MAPPER.createObjectNode().put("config_sha256", fingerprint);
+        root.set("config", config);
         root.putObject("stages");
       }
       StageLog log = new StageLog(file, root);

@@ -148,13 +148,17 @@ final class RunStages {
 
   /** SHA-256 of the config as parsed (the stages file refuses outputs of another config). */
   static String fingerprint(RunConfig c) {
-    RunConfig identity = new RunConfig(c.task(), c.teacher(), c.source(), c.out(), c.seed(),
-        c.synth().identity(), c.student(), c.distill(), c.dev(), c.bench());
     try {
-      return Sha256.of(Json.LINE_MAPPER.writeValueAsString(identity).getBytes(StandardCharsets.UTF_8));
+      return Sha256.of(Json.LINE_MAPPER.writeValueAsString(identity(c)).getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** The config as JSON without per-invocation settings: what a run's outputs depend on. */
+  static JsonNode identity(RunConfig c) {
+    return Json.LINE_MAPPER.valueToTree(new RunConfig(c.task(), c.teacher(), c.source(), c.out(),
+        c.seed(), c.synth().identity(), c.student(), c.distill(), c.dev(), c.bench()));
   }
 
   /** The checkout's commit, for provenance ("unknown" outside a git checkout). */

@@ -13,7 +13,6 @@ import io.distillery.models.data.DataLayout;
 import io.distillery.models.data.NpmPackage;
 import io.distillery.models.data.Tarball;
 import io.distillery.runtime.generate.LmTokenizer;
-import io.distillery.train.gpt.GptCheckpoint;
 import io.distillery.train.gpt.GptModel;
 import io.distillery.train.gpt.GptTrainer;
 import io.distillery.train.gpt.GptWeights;
@@ -247,10 +246,5 @@ public final class GeneratorBuild {
     } catch (IOException e) {
       throw new UncheckedIOException(file + ": cannot write", e);
     }
-  }
-
-  /** Checkpoint folder in use? */
-  public static boolean hasCheckpoint(Path checkpointDir) {
-    return GptCheckpoint.exists(checkpointDir);
   }
 }

@@ -22,8 +22,10 @@ class GeneralCorpusTest {
           s.source() + " held out " + s.heldOutBytes());
     }
     assertTrue(a.train().stream().noneMatch(a.heldOut()::contains), "splits are disjoint");
-    GeneralCorpus b = GeneralCorpus.build(layout, all, 40_000, 0.1, 5);
-    assertEquals(a.train(), b.train(), "seeded, so a rebuild is identical");
+    List<CorpusSource> small = List.of(CorpusSource.FORTUNES, CorpusSource.MOBY_DICK);
+    assertEquals(GeneralCorpus.build(layout, small, 40_000, 0.1, 5).train(),
+        GeneralCorpus.build(layout, small, 40_000, 0.1, 5).train(),
+        "seeded, so a rebuild is identical");
     assertTrue(a.train().stream().anyMatch(d -> d.contains("whale") || d.contains("Whale")));
   }
 }

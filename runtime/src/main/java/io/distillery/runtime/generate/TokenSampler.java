@@ -5,7 +5,8 @@ import java.util.SplittableRandom;
 
 /**
  * Picks the next token from one row of logits: greedy (argmax) or sampling with temperature,
- * top-k and top-p. Also gives the token's log-probability under the raw logits.
+ * top-k and top-p. Also gives the token's log-probability under the raw logits. Works on
+ * primitive arrays: with top-k, a bounded heap keeps the k best in one pass over the vocabulary.
  */
 final class TokenSampler {
   private final GenerationConfig config;
@@ -25,30 +26,27 @@ final class TokenSampler {
       }
       return best;
     }
-    Integer[] order = new Integer[vocab];
-    for (int i = 0; i < vocab; i++) {
-      order[i] = i;
-    }
-    Arrays.sort(order, (a, b) -> Float.compare(logits[offset + b], logits[offset + a]));
-    int keep = config.topK() > 0 ? Math.min(config.topK(), vocab) : vocab;
-    double max = logits[offset + order[0]] / config.temperature();
+    int[] order = config.topK() > 0 && config.topK() < vocab
+        ? topK(logits, offset, vocab, config.topK())
+        : sortedIds(logits, offset, vocab);
+    int keep = order.length;
+    double t = config.temperature();
+    double max = logits[offset + order[0]] / t;
     double[] p = new double[keep];
     double sum = 0;
     for (int i = 0; i < keep; i++) {
-      p[i] = Math.exp(logits[offset + order[i]] / config.temperature() - max);
+      p[i] = Math.exp(logits[offset + order[i]] / t - max);
       sum += p[i];
     }
     if (config.topP() < 1) {
       double cum = 0;
-      int cut = keep;
       for (int i = 0; i < keep; i++) {
-        cum += p[i] / sum;
-        if (cum >= config.topP()) {
-          cut = i + 1;
+        cum += p[i];
+        if (cum >= config.topP() * sum) {
+          keep = i + 1;
           break;
         }
       }
-      keep = cut;
       sum = 0;
       for (int i = 0; i < keep; i++) {
         sum += p[i];
@@ -62,6 +60,85 @@ final class TokenSampler {
       }
     }
     return order[keep - 1];
+  }
+
+  /** The k highest-scoring ids, best first (ties: lower id first). */
+  static int[] topK(float[] logits, int offset, int vocab, int k) {
+    int[] heap = new int[k]; // min-heap of ids by logit: heap[0] is the worst kept
+    int size = 0;
+    for (int id = 0; id < vocab; id++) {
+      if (size < k) {
+        heap[size] = id;
+        siftUp(heap, size++, logits, offset);
+      } else if (better(id, heap[0], logits, offset)) {
+        heap[0] = id;
+        siftDown(heap, k, logits, offset);
+      }
+    }
+    int[] out = new int[k];
+    for (int i = k - 1; i >= 0; i--) { // pop worst first
+      out[i] = heap[0];
+      heap[0] = heap[--size];
+      siftDown(heap, size, logits, offset);
+    }
+    return out;
+  }
+
+  /** All ids by descending logit (ties: lower id first), via one primitive sort. */
+  static int[] sortedIds(float[] logits, int offset, int vocab) {
+    long[] keys = new long[vocab];
+    for (int id = 0; id < vocab; id++) {
+      int bits = Float.floatToIntBits(logits[offset + id]);
+      int ordered = bits >= 0 ? bits : bits ^ 0x7fffffff; // monotone in the float value
+      keys[id] = ((long) ~ordered << 32) | id; // ascending key = descending logit
+    }
+    Arrays.sort(keys);
+    int[] out = new int[vocab];
+    for (int i = 0; i < vocab; i++) {
+      out[i] = (int) keys[i];
+    }
+    return out;
+  }
+
+  private static boolean better(int a, int b, float[] logits, int offset) {
+    float la = logits[offset + a];
+    float lb = logits[offset + b];
+    return la > lb || (la == lb && a < b);
+  }
+
+  private static void siftUp(int[] heap, int i, float[] logits, int offset) {
+    while (i > 0) {
+      int parent = (i - 1) / 2;
+      if (!better(heap[parent], heap[i], logits, offset)) {
+        break;
+      }
+      int tmp = heap[parent];
+      heap[parent] = heap[i];
+      heap[i] = tmp;
+      i = parent;
+    }
+  }
+
+  private static void siftDown(int[] heap, int size, float[] logits, int offset) {
+    int i = 0;
+    while (true) {
+      int l = 2 * i + 1;
+      int r = l + 1;
+      int worst = i;
+      if (l < size && better(heap[worst], heap[l], logits, offset)) {
+        worst = l;
+      }
+      if (r < size && better(heap[worst], heap[r], logits, offset)) {
+        worst = r;
+      }
+      if (worst == i) {
+        return;
+      }
+      int tmp = heap[worst];
+      heap[worst] = heap[i];
+      heap[i] = tmp;
+      i = worst;
+    }
   }
 
   /** {@code log softmax(logits)[id]}. */

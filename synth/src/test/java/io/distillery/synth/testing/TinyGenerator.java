@@ -7,9 +7,6 @@ import io.distillery.core.Json;
 import io.distillery.export.gpt.GptArchitecture;
 import io.distillery.export.gpt.GptExporter;
 import io.distillery.export.gpt.WeightTensor;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -29,19 +26,15 @@ public final class TinyGenerator {
 
   public static synchronized Path folder() {
     if (folder == null) {
-      try {
-        Path dir = TempDirs.create("synth-generator");
-        GptExporter.export(ARCH, weights(3), Map.of("distillery.kind", "test"), dir.resolve("model.onnx"));
-        AtomicFiles.writeString(dir.resolve("tokenizer.json"), byteTokenizer());
-        ObjectNode cfg = Json.MAPPER.createObjectNode();
-        cfg.put("model_type", "gpt2");
-        cfg.put("n_positions", ARCH.context());
-        cfg.put("eos_token_id", EOS);
-        AtomicFiles.writeString(dir.resolve("config.json"), cfg.toString());
-        folder = dir;
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+      Path dir = TempDirs.create("synth-generator");
+      GptExporter.export(ARCH, weights(3), Map.of("distillery.kind", "test"), dir.resolve("model.onnx"));
+      AtomicFiles.writeString(dir.resolve("tokenizer.json"), byteTokenizer());
+      ObjectNode cfg = Json.MAPPER.createObjectNode();
+      cfg.put("model_type", "gpt2");
+      cfg.put("n_positions", ARCH.context());
+      cfg.put("eos_token_id", EOS);
+      AtomicFiles.writeString(dir.resolve("config.json"), cfg.toString());
+      folder = dir;
     }
     return folder;
   }

@@ -9,6 +9,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import io.distillery.core.BadInputException;
+import io.distillery.core.JobFailedException;
 import io.distillery.export.gpt.WeightTensor;
 import io.distillery.export.student.StudentWeights;
 import io.distillery.runtime.batch.Batch;
@@ -152,9 +153,15 @@ public final class Distiller {
             total32 = config.loss().evaluate(logits, b.teacher(), b.labels()).total();
             gc.backward(total32);
           }
-          optimizer.clipGradients(config.gradClip());
-          optimizer.step(lr);
+          double norm = optimizer.clipGradients(config.gradClip());
           loss = total32.getFloat();
+          if (!Double.isFinite(loss) || !Double.isFinite(norm)) {
+            throw new JobFailedException(String.format(Locale.ROOT, "distill: non-finite loss %s"
+                + " (gradient norm %s) at step %d, learning rate %.2e; nothing was saved for this"
+                + " step; lower the learning rate or the temperature and rerun in a new work folder"
+                + " (%s holds the last good checkpoint)", loss, norm, s.step + 1, lr, workDir));
+          }
+          optimizer.step(lr);
           s.tokens += b.realTokens();
         }
         s.step++;

@@ -81,6 +81,12 @@ final class EncodedExamples {
         throw new BadInputException("distill: " + what + " example " + i + " has "
             + e.teacherLogits().length + " teacher logits, expected " + config.numLabels());
       }
+      for (float z : e.teacherLogits()) {
+        if (!Float.isFinite(z)) {
+          throw new BadInputException("distill: " + what + " example " + i + " has a non-finite"
+              + " teacher logit (" + z + ")");
+        }
+      }
       if (needLabels && (e.label() < 0 || e.label() >= config.numLabels())) {
         throw new BadInputException("distill: " + what + " example " + i + " has label "
             + e.label() + ", expected 0.." + (config.numLabels() - 1));

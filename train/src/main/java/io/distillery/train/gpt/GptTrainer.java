@@ -41,7 +41,8 @@ public final class GptTrainer {
 
   /**
    * Trains until {@code min(stopAt, steps)} steps are done, resuming from {@code checkpointDir}
-   * when it holds a checkpoint.
+   * when it holds a checkpoint. A {@code stopAt} at or below the checkpoint's step trains nothing
+   * (the model is just the checkpoint, e.g. to export a snapshot of a running build).
    *
    * @param model an initialised model (seeded before initialisation for reproducible weights)
    * @param manager owns the optimizer state
@@ -63,7 +64,7 @@ public final class GptTrainer {
       log.printf(Locale.ROOT, "[gpt-train] resumed from %s at step %d/%d%n",
           GptCheckpoint.file(checkpointDir), start, config.steps());
     }
-    int end = Math.min(stopAt, config.steps());
+    int end = Math.max(start, Math.min(stopAt, config.steps())); // stopAt <= start: no training
     ParameterStore ps = new ParameterStore(manager, false);
     long runStart = System.nanoTime();
     long lastLog = runStart;

@@ -103,7 +103,7 @@ class GptOnnxParityTest {
       GptModel imported = GptModelTest.tinyModel(m, 77);
       GptWeights.importOnnx(imported, onnx);
       ParameterStore ps = new ParameterStore(m, false);
-      NDArray ids = m.create(new long[] {4, 8, 15, 16, 23, 42 % 37}, new Shape(1, 6));
+      NDArray ids = m.create(new long[] {4, 8, 15, 16, 23, 36}, new Shape(1, 6));
       assertArrayEquals(original.logits(ps, ids, false).toFloatArray(),
           imported.logits(ps, ids, false).toFloatArray(), 0f);
     }
