@@ -25,6 +25,7 @@ import picocli.CommandLine.HelpCommand;
       ModelsCommand.class,
       BenchCommand.class,
       RunCommand.class,
+      GenerateCommand.class,
     })
 public final class Cli {
   private Cli() {}

@@ -9,6 +9,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import io.distillery.core.BadInputException;
+import io.distillery.core.ConfigException;
 import io.distillery.core.JobFailedException;
 import io.distillery.export.gpt.WeightTensor;
 import io.distillery.export.student.StudentWeights;
@@ -59,12 +60,28 @@ public final class Distiller {
   private static final int EVAL_BATCH = 64;
 
   private final PrintStream log;
+  private final int intraOpThreads;
 
+  /** Logs to {@code log}; PyTorch intra-op threads = cores unless set with {@code -D}. */
   public Distiller(PrintStream log) {
-    this.log = log;
+    this(log, 0);
   }
 
-  /** Distils on stderr; see {@link #distill(List, Optional, TextTokenizer, StudentConfig, DistillConfig, Path)}. */
+  /**
+   * @param intraOpThreads PyTorch intra-op threads, 0 for the default (cores, unless set with
+   *     {@code -D}); 1 is far faster on a machine other jobs keep busy, where OpenMP's spinning
+   *     threads fight for the cores. Takes effect only if the engine has not started yet.
+   */
+  public Distiller(PrintStream log, int intraOpThreads) {
+    if (intraOpThreads < 0) {
+      throw new ConfigException(
+          "distill: intraOpThreads must be >= 0 (0 = cores), got " + intraOpThreads);
+    }
+    this.log = log;
+    this.intraOpThreads = intraOpThreads;
+  }
+
+  /** Distils with progress on stderr; see {@link #distill}. */
   public static DistillResult run(List<DistillExample> train, Optional<List<DistillExample>> dev,
       TextTokenizer tokenizer, StudentConfig student, DistillConfig config, Path workDir) {
     return new Distiller(System.err).distill(train, dev, tokenizer, student, config, workDir);
@@ -104,7 +121,11 @@ public final class Distiller {
     int epochs = (total + perEpoch - 1) / perEpoch;
     String fingerprint = fingerprint(student, config, trainSet, devSet);
 
-    TorchThreads.configureDefaults();
+    if (intraOpThreads > 0) {
+      TorchThreads.configure(intraOpThreads, 1);
+    } else {
+      TorchThreads.configureDefaults();
+    }
     Engine engine = Engine.getEngine(ENGINE);
     try (NDManager manager = NDManager.newBaseManager(Device.cpu(), ENGINE)) {
       engine.setRandomSeed(seed32(config.seed(), -1));
@@ -181,7 +202,7 @@ public final class Distiller {
           double rate = (s.tokens - tokensBefore) / Math.max(1e-9, (now - runStart) / 1e9);
           double stepRate = (s.step - resumedFrom) / Math.max(1e-9, (now - runStart) / 1e9);
           log.printf(Locale.ROOT, "[distill] step %d/%d epoch %d/%d loss %.4f lr %.2e %.0f tokens/s"
-              + " elapsed %s ETA %s%n", s.step, total, epoch + 1, epochs, s.epochLoss(), lr, rate,
+              + " elapsed %s ETA %s%n", s.step, total, epoch + 1, epochs, shownLoss(s), lr, rate,
               time(s.trainSeconds), time((total - s.step) / Math.max(1e-9, stepRate)));
           lastLog = now;
         }
@@ -194,6 +215,12 @@ public final class Distiller {
       return new DistillResult(weights, s.history, bestEpoch, s.bestAccuracy, s.step, total,
           s.stoppedEarly, completed, resumedFrom, s.trainSeconds, tokPerSec);
     }
+  }
+
+  /** The current epoch's mean loss, or the last finished epoch's right after it ended. */
+  private static double shownLoss(RunState s) {
+    return s.epochLossCount > 0 || s.history.isEmpty() ? s.epochLoss()
+        : s.history.get(s.history.size() - 1).trainLoss();
   }
 
   /** Records the epoch, evaluates on dev, keeps the best weights, decides on early stopping. */
