@@ -101,7 +101,9 @@ public final class Pipeline {
       } else {
         List<DistillExample> train = readCorpus(corpus);
         Optional<List<DistillExample>> dev = Optional.ofNullable(c.dev()).map(d -> readDev(d, c));
-        DistillResult r = new Distiller(log).distill(train, dev, tokenizer, studentConfig,
+        Integer threads = c.distill().threads();
+        Distiller distiller = threads == null ? new Distiller(log) : new Distiller(log, threads);
+        DistillResult r = distiller.distill(train, dev, tokenizer, studentConfig,
             RunStages.distillConfig(c), out.resolve("distill-work"));
         writeStudent(c, studentConfig, r, student);
         summary = StudentFolder.DistillSummary.of(r, samples);

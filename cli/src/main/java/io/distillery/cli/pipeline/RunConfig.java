@@ -17,7 +17,7 @@ import java.util.List;
  * seed:    1
  * synth:   {samples: 4000, shard_size: 1000, batch_size: 32, rebalance: true}
  * student: {layers: 4, width: 128, heads: 4, ffn_width: 512, embedding_dim: 64}
- * distill: {epochs: 30, batch_size: 32, learning_rate: 0.001, temperature: 2.0, alpha: 0.0}
+ * distill: {epochs: 10, batch_size: 32, learning_rate: 0.001, temperature: 2.0, alpha: 0.0, teacher_embeddings: true}
  * dev:     models/data/sentiment/dev.jsonl       # optional: real labelled dev set for early stopping
  * bench:   {data: models/data/sentiment/test.jsonl, threads: 1}
  * </pre>
@@ -41,7 +41,7 @@ public record RunConfig(
     seed = seed == null ? 42L : seed;
     synth = synth == null ? new Synth(null, null, null, null, null, null, null, null) : synth;
     student = student == null ? new Student(null, null, null, null, null, null) : student;
-    distill = distill == null ? new Distill(null, null, null, null, null, null, null, null) : distill;
+    distill = distill == null ? new Distill(null, null, null, null, null, null, null, null, null) : distill;
     bench = bench == null ? new Bench(null, null, null) : bench;
   }
 
@@ -84,9 +84,13 @@ public record RunConfig(
   public record Student(Integer layers, Integer width, Integer heads, Integer ffnWidth,
       Integer embeddingDim, Double dropout) {}
 
-  /** Distillation overrides; null = the default. */
+  /**
+   * Distillation overrides; null = the default. {@code threads}: PyTorch intra-op threads (default
+   * one per core; on a machine shared with other jobs 1 is much faster).
+   */
   public record Distill(Integer epochs, Integer batchSize, Double learningRate, Double temperature,
-      Double alpha, Integer patience, Boolean teacherEmbeddings, Integer checkpointEvery) {}
+      Double alpha, Integer patience, Boolean teacherEmbeddings, Integer checkpointEvery,
+      Integer threads) {}
 
   /** Bench settings: optional labelled test data, threads per model, batch-1 runs. */
   public record Bench(Path data, Integer threads, Integer latencyRuns) {}

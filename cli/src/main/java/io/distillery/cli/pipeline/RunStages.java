@@ -118,7 +118,7 @@ final class RunStages {
     if (s.checkpointEvery() != null) {
       d = d.withCheckpointEvery(s.checkpointEvery());
     }
-    if (Boolean.TRUE.equals(s.teacherEmbeddings())) {
+    if (!Boolean.FALSE.equals(s.teacherEmbeddings())) { // default on: the main accuracy lever
       d = d.withTeacherEmbeddings(c.teacher().resolve("model.onnx"));
     }
     return d;

@@ -27,7 +27,7 @@ import java.util.Map;
  */
 final class DistillCheckpoint {
   static final String FILE = "student-checkpoint.bin";
-  private static final String MAGIC = "distillery-student-checkpoint-v1";
+  private static final String MAGIC = "distillery-student-checkpoint-v2";
 
   private DistillCheckpoint() {}
 
@@ -56,6 +56,8 @@ final class DistillCheckpoint {
       out.writeInt(s.epochLossCount);
       out.writeDouble(s.trainSeconds);
       out.writeLong(s.tokens);
+      out.writeInt(s.skippedSteps);
+      out.writeInt(s.consecutiveSkips);
       out.writeInt(s.history.size());
       for (EpochRecord r : s.history) {
         out.writeInt(r.epoch());
@@ -113,6 +115,8 @@ final class DistillCheckpoint {
       s.epochLossCount = in.readInt();
       s.trainSeconds = in.readDouble();
       s.tokens = in.readLong();
+      s.skippedSteps = in.readInt();
+      s.consecutiveSkips = in.readInt();
       int epochs = in.readInt();
       for (int k = 0; k < epochs; k++) {
         s.history.add(new EpochRecord(in.readInt(), in.readInt(), in.readDouble(), in.readDouble(),
@@ -120,7 +124,8 @@ final class DistillCheckpoint {
       }
       int count = in.readInt();
       if (count != params.size()) {
-        throw BadInputException.of(file, "expected " + params.size() + " parameters, found " + count);
+        throw BadInputException.of(file,
+            "expected " + params.size() + " parameters, found " + count);
       }
       List<float[]> first = new ArrayList<>();
       List<float[]> second = new ArrayList<>();

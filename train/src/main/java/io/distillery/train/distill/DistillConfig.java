@@ -51,22 +51,26 @@ public record DistillConfig(int epochs, int steps, int batchSize, double learnin
       throw new ConfigException("distill: gradClip must be >= 0 (0 = none), got " + gradClip);
     }
     if (checkpointEvery < 1) {
-      throw new ConfigException("distill: checkpointEvery must be >= 1 step, got " + checkpointEvery);
+      throw new ConfigException(
+          "distill: checkpointEvery must be >= 1 step, got " + checkpointEvery);
     }
     if (patience < 0) {
-      throw new ConfigException("distill: patience must be >= 0 (0 = no early stop), got " + patience);
+      throw new ConfigException(
+          "distill: patience must be >= 0 (0 = no early stop), got " + patience);
     }
   }
 
   /**
-   * The defaults, chosen on the sentiment dev split: 30 epochs of batch 32, AdamW lr 1e-3,
+   * The defaults, chosen on the sentiment dev split: 10 epochs of batch 32, AdamW lr 1e-3,
    * weight decay 0.01, 10% warm-up then linear decay, clip 1.0, seed 42, KL at T = 2 with no hard
-   * labels, a checkpoint every 500 steps, patience 8 epochs, embeddings from scratch (use {@link
-   * #withTeacherEmbeddings} to start from the teacher's).
+   * labels, a checkpoint every 500 steps, early stop after 4 epochs without a better dev
+   * accuracy, embeddings from scratch. Starting from the teacher's embeddings ({@link
+   * #withTeacherEmbeddings}) is what makes small students good (sentiment dev: 0.88 vs 0.78), so
+   * callers that have the teacher's ONNX should use it.
    */
   public static DistillConfig defaults() {
-    return new DistillConfig(30, 0, 32, 1e-3, 0.01, 0.1, LrDecay.LINEAR, 1.0, 42, KdLoss.defaults(),
-        500, 8, EmbeddingInit.fromScratch());
+    return new DistillConfig(10, 0, 32, 1e-3, 0.01, 0.1, LrDecay.LINEAR, 1.0, 42, KdLoss.defaults(),
+        500, 4, EmbeddingInit.fromScratch());
   }
 
   /** Optimizer steps for a training set of {@code examples}. */
@@ -133,7 +137,7 @@ public record DistillConfig(int epochs, int steps, int batchSize, double learnin
         decay, gradClip, seed, loss, checkpointEvery, patience, init);
   }
 
-  /** Starts the token table from the teacher's word embeddings ({@link EmbeddingInit#fromTeacher}). */
+  /** Starts the token table from the teacher's embeddings ({@link EmbeddingInit#fromTeacher}). */
   public DistillConfig withTeacherEmbeddings(Path teacherOnnx) {
     return withEmbeddingInit(EmbeddingInit.fromTeacher(teacherOnnx));
   }

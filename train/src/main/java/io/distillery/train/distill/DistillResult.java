@@ -18,10 +18,11 @@ import java.util.List;
  * @param resumedFromStep the step a checkpoint put this run at (0 for a fresh run)
  * @param trainSeconds training time, resumed runs included
  * @param tokensPerSecond real (unpadded) training tokens per second
+ * @param skippedSteps steps dropped for a non-finite loss or gradient (no update applied)
  */
 public record DistillResult(StudentWeights weights, List<EpochRecord> history, int bestEpoch,
     double bestDevAccuracy, int steps, int totalSteps, boolean stoppedEarly, boolean completed,
-    int resumedFromStep, double trainSeconds, double tokensPerSecond) {
+    int resumedFromStep, double trainSeconds, double tokensPerSecond, int skippedSteps) {
   public DistillResult {
     history = List.copyOf(history);
   }

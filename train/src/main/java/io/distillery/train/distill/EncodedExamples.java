@@ -27,7 +27,7 @@ final class EncodedExamples {
   private final long padId;
   private final String fingerprint;
 
-  /** One padded batch: ids and mask {@code [B, T]} int64, teacher {@code [B, L]}, labels {@code [B]}. */
+  /** A padded batch: ids, mask {@code [B, T]} int64; teacher {@code [B, L]}; labels {@code [B]}. */
   record BatchArrays(NDArray ids, NDArray mask, NDArray teacher, NDArray labels, long realTokens) {}
 
   private EncodedExamples(long[][] ids, float[][] teacher, int[] labels, long padId,
@@ -131,7 +131,7 @@ final class EncodedExamples {
     return fingerprint;
   }
 
-  /** The rows as arrays padded to the longest of them; teacher logits only if every row has them. */
+  /** The rows padded to the longest of them; teacher logits only if every row has them. */
   BatchArrays arrays(NDManager m, int[] rows) {
     int b = rows.length;
     int t = 1;

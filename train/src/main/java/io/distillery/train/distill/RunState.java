@@ -17,6 +17,8 @@ final class RunState {
   int epochLossCount;
   double trainSeconds;
   long tokens;
+  int skippedSteps;
+  int consecutiveSkips;
   final List<EpochRecord> history = new ArrayList<>();
   /** The best epoch's parameters, in named-parameter order; null until a dev evaluation. */
   List<float[]> best;

@@ -1,5 +1,6 @@
 package io.distillery.train.gpt;
 
+import io.distillery.train.nn.GraphScalar;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
@@ -61,7 +62,9 @@ public final class CausalSelfAttention extends AbstractBlock {
       k = pastKey.concat(k, 2); // [B, H, S, D]
       v = pastValue.concat(v, 2);
     }
-    NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(1.0 / Math.sqrt(d)).add(bias);
+    NDArray raw = q.matMul(k.transpose(0, 1, 3, 2));
+    // an engine-owned scalar: DJL frees a plain Number operand before backward reads it
+    NDArray scores = raw.mul(GraphScalar.of(raw, (float) (1.0 / Math.sqrt(d)))).add(bias);
     NDArray att = scores.softmax(-1); // [B, H, T, S]
     NDArray y = att.matMul(v).transpose(0, 2, 1, 3).reshape(b, t, config.width()); // [B, T, C]
     return new Output(proj.apply(ps, y, training), k, v);

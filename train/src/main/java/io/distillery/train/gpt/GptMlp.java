@@ -1,5 +1,6 @@
 package io.distillery.train.gpt;
 
+import io.distillery.train.nn.GraphScalar;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
@@ -37,7 +38,10 @@ public final class GptMlp extends AbstractBlock {
 
   /** {@code 0.5 x (1 + erf(x / sqrt 2))}, written out so the ONNX graph can match it op for op. */
   static NDArray gelu(NDArray x) {
-    return x.mul(0.5f).mul(x.mul((float) (1.0 / Math.sqrt(2.0))).erf().add(1f));
+    // engine-owned scalars: DJL frees a plain Number operand before backward reads it
+    NDArray half = x.mul(GraphScalar.of(x, 0.5f));
+    NDArray erf = x.mul(GraphScalar.of(x, (float) (1.0 / Math.sqrt(2.0)))).erf();
+    return half.mul(erf.add(GraphScalar.of(x, 1f)));
   }
 
   @Override

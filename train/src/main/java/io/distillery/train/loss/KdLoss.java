@@ -2,8 +2,10 @@ package io.distillery.train.loss;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import io.distillery.core.ConfigException;
 import io.distillery.core.ShapeMismatchException;
+import io.distillery.train.nn.GraphScalar;
 import java.util.Optional;
 
 /**
@@ -16,8 +18,10 @@ import java.util.Optional;
  *   CE   = -(1/B) Σ_b log softmax(s_b)[y_b]   (temperature 1; y from {@link HardLabels})
  * </pre>
  *
- * The hidden-state term is a hook for callers that have teacher hidden states (a Distillery corpus
- * stores logits only): it compares pooled vectors {@code [B, D]}, through a projection {@code
+ * Scalar factors are engine-owned arrays ({@link GraphScalar}): autograd keeps them for backward.
+ *
+ * <p>The hidden-state term is a hook for callers that have teacher hidden states (a Distillery
+ * corpus stores logits only): it compares pooled vectors {@code [B, D]}, through a projection {@code
  * [Ds, Dt]} when widths differ; without one, differing widths make the term a documented no-op.
  *
  * @param soft the soft-target loss
@@ -39,7 +43,8 @@ public record KdLoss(SoftLoss soft, double temperature, double alpha, HardLabels
       throw new ConfigException("KD loss: temperature must be > 0, got " + temperature);
     }
     if (!(alpha >= 0 && alpha <= 1)) {
-      throw new ConfigException("KD loss: alpha (hard-label weight) must be in [0, 1], got " + alpha);
+      throw new ConfigException(
+          "KD loss: alpha (hard-label weight) must be in [0, 1], got " + alpha);
     }
     if (!(hiddenWeight >= 0) || Double.isInfinite(hiddenWeight)) {
       throw new ConfigException("KD loss: hiddenWeight must be >= 0, got " + hiddenWeight);
@@ -72,7 +77,9 @@ public record KdLoss(SoftLoss soft, double temperature, double alpha, HardLabels
     NDArray y = hardLabels == HardLabels.GIVEN ? requireLabels(labels, student)
         : teacher.argMax(-1);
     NDArray h = crossEntropy(student, y);
-    return new Terms(s.mul((float) (1 - alpha)).add(h.mul((float) alpha)), s, h, Optional.empty());
+    NDArray total = s.mul(GraphScalar.of(s, (float) (1 - alpha)))
+        .add(h.mul(GraphScalar.of(h, (float) alpha)));
+    return new Terms(total, s, h, Optional.empty());
   }
 
   /**
@@ -86,8 +93,8 @@ public record KdLoss(SoftLoss soft, double temperature, double alpha, HardLabels
       return base;
     }
     Optional<NDArray> mse = hidden(studentHidden, teacherHidden, projection);
-    return mse.map(m -> new Terms(base.total().add(m.mul((float) hiddenWeight)), base.soft(), base.hard(),
-        mse)).orElse(base);
+    return mse.map(m -> new Terms(base.total().add(m.mul(GraphScalar.of(m, (float) hiddenWeight))),
+        base.soft(), base.hard(), mse)).orElse(base);
   }
 
   /** The soft term alone (a scalar), see {@link SoftLoss}. */
@@ -96,11 +103,12 @@ public record KdLoss(SoftLoss soft, double temperature, double alpha, HardLabels
     if (soft == SoftLoss.LOGIT_MSE) {
       return student.sub(teacher).square().mean();
     }
-    float invT = (float) (1 / temperature);
+    NDArray invT = GraphScalar.of(student, (float) (1 / temperature));
     NDArray logPs = student.mul(invT).logSoftmax(-1);
     NDArray logPt = teacher.mul(invT).logSoftmax(-1);
     long batch = student.getShape().get(0);
-    return logPt.exp().mul(logPt.sub(logPs)).sum().mul((float) (temperature * temperature / batch));
+    return logPt.exp().mul(logPt.sub(logPs)).sum()
+        .mul(GraphScalar.of(student, (float) (temperature * temperature / batch)));
   }
 
   /** Mean cross-entropy of {@code logits [B, L]} against class indices {@code labels [B]}. */
@@ -135,7 +143,8 @@ public record KdLoss(SoftLoss soft, double temperature, double alpha, HardLabels
     if (labels == null) {
       throw new ConfigException("KD loss: hard labels GIVEN but the batch has no labels");
     }
-    if (labels.getShape().dimension() != 1 || labels.getShape().get(0) != student.getShape().get(0)) {
+    Shape s = labels.getShape();
+    if (s.dimension() != 1 || s.get(0) != student.getShape().get(0)) {
       throw new ShapeMismatchException("labels: expected [" + student.getShape().get(0)
           + "], found " + labels.getShape());
     }

@@ -1,5 +1,6 @@
 package io.distillery.train.student;
 
+import io.distillery.train.nn.GraphScalar;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -76,7 +77,8 @@ final class EncoderLayer extends AbstractBlock {
     NDArray q = heads(parts.get(0), b, t, h, dh); // [B, H, T, Dh]
     NDArray k = heads(parts.get(1), b, t, h, dh);
     NDArray v = heads(parts.get(2), b, t, h, dh);
-    NDArray att = q.matMul(k.transpose(0, 1, 3, 2)).mul(scale).add(bias).softmax(-1); // [B,H,T,T]
+    NDArray att = q.matMul(k.transpose(0, 1, 3, 2)).mul(GraphScalar.of(q, scale)).add(bias)
+        .softmax(-1); // [B, H, T, T]
     NDArray y = att.matMul(v).transpose(0, 2, 1, 3).reshape(b, t, config.width()); // [B, T, D]
     NDArray h1 = x.add(dropout(attnOut.apply(ps, y, training), training));
     NDArray u = ffnIn.apply(ps, ln2.apply(ps, h1, training), training); // [B, T, F]
@@ -94,7 +96,9 @@ final class EncoderLayer extends AbstractBlock {
 
   /** {@code 0.5 x (1 + erf(x / sqrt 2))}, op for op what the ONNX graph computes. */
   static NDArray gelu(NDArray x) {
-    return x.mul(0.5f).mul(x.mul((float) (1.0 / Math.sqrt(2.0))).erf().add(1f));
+    NDArray half = GraphScalar.of(x, 0.5f);
+    NDArray invSqrt2 = GraphScalar.of(x, (float) (1.0 / Math.sqrt(2.0)));
+    return x.mul(half).mul(x.mul(invSqrt2).erf().add(1f));
   }
 
   @Override

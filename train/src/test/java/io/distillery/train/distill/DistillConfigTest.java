@@ -30,7 +30,7 @@ class DistillConfigTest {
 
   @Test
   void lengthIsEpochsOrSteps() {
-    assertEquals(30 * 66, DistillConfig.defaults().totalSteps(2088));
+    assertEquals(10 * 66, DistillConfig.defaults().totalSteps(2088));
     assertEquals(66, DistillConfig.defaults().stepsPerEpoch(2088));
     assertEquals(500, DistillConfig.defaults().withSteps(500).totalSteps(2088));
     assertThrows(ConfigException.class, () -> DistillConfig.defaults().withEpochs(0));

@@ -45,8 +45,8 @@ class DistillerTest {
 
   @BeforeAll
   static void loadTokenizer() throws Exception {
-    tokenizer = TextTokenizer.load(
-        Path.of(DistillerTest.class.getResource("/io/distillery/train/tiny-tokenizer.json").toURI()));
+    tokenizer = TextTokenizer.load(Path.of(
+        DistillerTest.class.getResource("/io/distillery/train/tiny-tokenizer.json").toURI()));
   }
 
   @AfterAll
@@ -92,6 +92,7 @@ class DistillerTest {
     assertTrue(r.history().get(9).trainLoss() < r.history().get(0).trainLoss() / 2,
         "loss should fall: " + r.history());
     assertTrue(r.tokensPerSecond() > 0);
+    assertEquals(0, r.skippedSteps());
     String text = logBytes.toString(StandardCharsets.UTF_8);
     assertTrue(text.contains("[distill] step 120/120") && text.contains("tokens/s")
         && text.contains("ETA") && text.contains("dev accuracy"), text);
@@ -112,8 +113,7 @@ class DistillerTest {
     DistillResult rest = new Distiller(log).distill(train, dev, tokenizer, TINY, config(3), split);
     assertEquals(19, rest.resumedFromStep());
     assertTrue(rest.completed());
-    assertEquals(whole.history().stream().map(e -> List.of(e.step(), e.trainLoss(), e.devAccuracy())).toList(),
-        rest.history().stream().map(e -> List.of(e.step(), e.trainLoss(), e.devAccuracy())).toList());
+    assertEquals(summary(whole), summary(rest));
     assertEquals(whole.bestEpoch(), rest.bestEpoch());
     assertSameWeights(whole.weights(), rest.weights());
     // a finished run resumes to the same answer without training
@@ -157,6 +157,11 @@ class DistillerTest {
     e = assertThrows(BadInputException.class, () -> new Distiller(log).distill(train,
         Optional.empty(), tokenizer, smallVocab, config(1), dir.resolve("vocab")));
     assertTrue(e.getMessage().contains("outside the student vocabulary [0, 10)"), e.getMessage());
+  }
+
+  private static List<List<Number>> summary(DistillResult r) {
+    return r.history().stream().map(e -> List.<Number>of(e.step(), e.trainLoss(), e.devAccuracy()))
+        .toList();
   }
 
   private static void assertSameWeights(StudentWeights a, StudentWeights b) {
