@@ -56,8 +56,15 @@ public record RunConfig(
   /** Where candidate texts come from. */
   public enum SourceKind { generator, raw_corpus }
 
-  /** The text source: the generator folder, or a raw general-domain corpus file (no generator). */
-  public record Source(SourceKind kind, Path generator, Path corpus) {
+  /** How a raw corpus is cut into candidates. */
+  public enum Unit { sentence, line }
+
+  /**
+   * The text source: the generator folder, or a raw corpus file (no generator) cut into sentences
+   * (default) or taken line by line ({@code unit: line}, e.g. a task's real train split for the
+   * data-driven KD baseline).
+   */
+  public record Source(SourceKind kind, Path generator, Path corpus, Unit unit) {
     public Source {
       require(kind != null, "source.kind (generator or raw_corpus)");
       if (kind == SourceKind.generator) {

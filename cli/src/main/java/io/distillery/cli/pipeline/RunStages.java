@@ -74,7 +74,8 @@ final class RunStages {
   static OpenSource openSource(RunConfig c, SessionFactory sessions) {
     if (c.source().kind() == RunConfig.SourceKind.raw_corpus) {
       return new OpenSource(
-          RawCorpusSource.open(c.source().corpus(), RawCorpusSource.Unit.SENTENCE), null);
+          RawCorpusSource.open(c.source().corpus(), c.source().unit() == RunConfig.Unit.line
+              ? RawCorpusSource.Unit.LINE : RawCorpusSource.Unit.SENTENCE), null);
     }
     CausalLmGenerator generator =
         CausalLmGenerator.open(c.source().generator(), sessions, SessionConfig.cpu());
