@@ -4,6 +4,9 @@ import io.distillery.core.Json;
 import io.distillery.core.JsonlWriter;
 import io.distillery.models.corpus.CorpusSource;
 import io.distillery.models.corpus.GeneralCorpus;
+import io.distillery.models.generator.GeneratorBuild;
+import io.distillery.models.generator.GeneratorRecipe;
+import io.distillery.train.gpt.TorchThreads;
 import io.distillery.models.data.DataLayout;
 import io.distillery.models.data.DemoTask;
 import io.distillery.models.teacher.EncoderVariant;
@@ -25,7 +28,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "models",
     description = "The demo model zoo: build the demo teachers from packaged data.",
-    subcommands = {ModelsCommand.Build.class, ModelsCommand.Corpus.class})
+    subcommands = {ModelsCommand.Build.class, ModelsCommand.Generator.class, ModelsCommand.Corpus.class})
 final class ModelsCommand {
 
   /** Which demo task(s) to build. */
@@ -38,6 +41,39 @@ final class ModelsCommand {
         case spam -> List.of(DemoTask.SPAM);
         case all -> List.of(DemoTask.values());
       };
+    }
+  }
+
+  @Command(
+      name = "generator",
+      description = "Train the demo generator (a GPT in DJL on the general-domain corpus) and export "
+          + "it to models/build/generator/ with a KV cache. Checkpoints often; rerun to resume.")
+  static final class Generator implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--steps", defaultValue = "3000", description = "Total optimizer steps (default: ${DEFAULT-VALUE}); may change on resume, the schedule follows.")
+    int steps;
+
+    @Option(names = "--stop-at", defaultValue = "2147483647", description = "Stop this invocation after this many steps in total (a checkpoint is written).")
+    int stopAt;
+
+    @Option(names = "--export-partial", description = "Export the current checkpoint even if training is not finished.")
+    boolean exportPartial;
+
+    @Option(names = "--threads", defaultValue = "0", description = "PyTorch intra-op threads (0 = one per core; 1 on a busy machine).")
+    int threads;
+
+    @Override
+    public Integer call() {
+      DataLayout layout = DataLayout.detect();
+      TorchThreads.configure(threads > 0 ? threads : Runtime.getRuntime().availableProcessors(), 1);
+      GeneratorBuild.Outcome o = new GeneratorBuild(GeneratorRecipe.demo(steps), layout, System.err)
+          .run(GeneratorBuild.defaultOutDir(layout), GeneratorBuild.defaultCheckpointDir(layout),
+              stopAt, exportPartial);
+      spec.commandLine().getOut().printf(Locale.ROOT,
+          "steps %d, complete %s, held-out %.4f bits/byte (%.4f nats/token) -> %s%n",
+          o.stepsDone(), o.complete(), o.heldOut().bitsPerByte(), o.heldOut().natsPerToken(), o.outDir());
+      return 0;
     }
   }
 
