@@ -23,6 +23,8 @@ declare -A DESC=(
 declare -A LABELS=([sentiment]="[negative, positive]" [spam]="[ham, spam]")
 declare -A DATA=([sentiment]=models/data/sentiment [spam]=models/build/data/spam)
 declare -A SAMPLES=([sentiment]=4000 [spam]=4000)
+# emails are long (subject + 200 words): raise the synth length filter for spam
+declare -A LENGTH=([sentiment]="" [spam]=", max_chars: 4000, max_words: 400")
 
 config() { # task row seed -> path of a config file
   local task=$1 row=$2 seed=$3 file="$OUT/$1-$2-$3.yaml" source
@@ -40,7 +42,7 @@ teacher: models/build/teachers/$task
 source: $source
 out: $OUT/$task-$row-$seed
 seed: $seed
-synth: {samples: $samples, shard_size: 500, rebalance: $([ "$row" = data_driven ] && echo false || echo true)}
+synth: {samples: $samples, shard_size: 500, rebalance: $([ "$row" = data_driven ] && echo false || echo true)${LENGTH[$task]}}
 distill: {epochs: 10}
 dev: ${DATA[$task]}/dev.jsonl
 bench: {data: ${DATA[$task]}/test.jsonl, threads: 1, latency_runs: 200}

@@ -39,7 +39,7 @@ public record RunConfig(
     require(source != null, "source");
     require(out != null, "out");
     seed = seed == null ? 42L : seed;
-    synth = synth == null ? new Synth(null, null, null, null, null, null, null, null) : synth;
+    synth = synth == null ? new Synth(null, null, null, null, null, null, null, null, null, null) : synth;
     student = student == null ? new Student(null, null, null, null, null, null) : student;
     distill = distill == null ? new Distill(null, null, null, null, null, null, null, null, null) : distill;
     bench = bench == null ? new Bench(null, null, null) : bench;
@@ -76,14 +76,17 @@ public record RunConfig(
   }
 
   /**
-   * Synth overrides; null = the stage default. {@code maxShards} stops this invocation after that
+   * Synth overrides; null = the stage default. {@code maxChars} / {@code maxWords} raise the
+   * length filter for long texts (emails). {@code maxShards} stops this invocation after that
    * many new shards (a rerun continues); it is not part of the run's identity.
    */
   public record Synth(Long samples, Integer shardSize, Integer batchSize, Boolean rebalance,
-      Integer maxNewTokens, Double temperature, Double topP, Integer maxShards) {
+      Integer maxNewTokens, Double temperature, Double topP, Integer maxShards, Integer maxChars,
+      Integer maxWords) {
     /** This section without the per-invocation limit, for the run's fingerprint. */
     Synth identity() {
-      return new Synth(samples, shardSize, batchSize, rebalance, maxNewTokens, temperature, topP, null);
+      return new Synth(samples, shardSize, batchSize, rebalance, maxNewTokens, temperature, topP,
+          null, maxChars, maxWords);
     }
   }
 

@@ -40,8 +40,13 @@ final class RunStages {
         s.maxNewTokens() != null ? s.maxNewTokens() : g.maxNewTokens(),
         s.temperature() != null ? s.temperature() : g.temperature(), g.topK(),
         s.topP() != null ? s.topP() : g.topP(), g.stop(), g.cutMinChars(), g.cutMaxChars());
+    FilterConfig f = FilterConfig.defaults();
+    if (s.maxChars() != null || s.maxWords() != null) {
+      f = f.withLength(f.minChars(), s.maxChars() != null ? s.maxChars() : f.maxChars(),
+          f.minWords(), s.maxWords() != null ? s.maxWords() : f.maxWords());
+    }
     SynthConfig base = SynthConfig.defaults(task(c), s.samples() != null ? s.samples() : 4000)
-        .withSeed(c.seed()).withFilters(FilterConfig.defaults()).withGeneration(g);
+        .withSeed(c.seed()).withFilters(f).withGeneration(g);
     if (s.shardSize() != null) {
       base = base.withShardSize(s.shardSize());
     }
