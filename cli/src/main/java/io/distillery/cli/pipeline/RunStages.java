@@ -19,6 +19,7 @@ import io.distillery.synth.task.TaskSpec;
 import io.distillery.train.distill.DistillConfig;
 import io.distillery.train.loss.KdLoss;
 import io.distillery.train.student.StudentConfig;
+import io.distillery.train.student.TeacherEmbeddings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -124,10 +125,23 @@ final class RunStages {
     if (s.checkpointEvery() != null) {
       d = d.withCheckpointEvery(s.checkpointEvery());
     }
-    if (!Boolean.FALSE.equals(s.teacherEmbeddings())) { // default on: the main accuracy lever
-      d = d.withTeacherEmbeddings(c.teacher().resolve("model.onnx"));
+    // Teacher embeddings are the main accuracy lever: on when asked, and by default when the
+    // teacher has a BERT-style fp32 word-embedding table (an int8 export has none).
+    Path teacherOnnx = c.teacher().resolve("model.onnx");
+    if (Boolean.TRUE.equals(s.teacherEmbeddings())
+        || (s.teacherEmbeddings() == null && hasWordEmbeddings(teacherOnnx))) {
+      d = d.withTeacherEmbeddings(teacherOnnx);
     }
     return d;
+  }
+
+  private static boolean hasWordEmbeddings(Path teacherOnnx) {
+    try {
+      TeacherEmbeddings.read(teacherOnnx);
+      return true;
+    } catch (BadInputException e) {
+      return false;
+    }
   }
 
   /** Vocabulary size of a tokenizer.json: 1 + the largest id in its vocab and added tokens. */
