@@ -20,11 +20,10 @@ import io.distillery.train.distill.DistillConfig;
 import io.distillery.train.loss.KdLoss;
 import io.distillery.train.student.StudentConfig;
 import io.distillery.train.student.TeacherEmbeddings;
+import io.distillery.train.student.TokenizerVocabulary;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.Iterator;
-import java.util.Map;
 
 /** Turns a {@link RunConfig} into each stage's own validated config record. */
 final class RunStages {
@@ -91,7 +90,7 @@ final class RunStages {
   }
 
   static StudentConfig studentConfig(RunConfig c, TextTokenizer tokenizer) {
-    StudentConfig d = StudentConfig.defaults(vocabSize(tokenizer.path()), c.task().labels().size());
+    StudentConfig d = StudentConfig.defaults(TokenizerVocabulary.size(tokenizer.path()), c.task().labels().size());
     RunConfig.Student s = c.student();
     return new StudentConfig(
         s.layers() != null ? s.layers() : d.layers(),
@@ -142,28 +141,6 @@ final class RunStages {
     } catch (BadInputException e) {
       return false;
     }
-  }
-
-  /** Vocabulary size of a tokenizer.json: 1 + the largest id in its vocab and added tokens. */
-  static int vocabSize(Path tokenizerJson) {
-    JsonNode root;
-    try {
-      root = Json.MAPPER.readTree(tokenizerJson.toFile());
-    } catch (IOException e) {
-      throw BadInputException.of(tokenizerJson, "not a tokenizer.json (" + e.getMessage() + ")", e);
-    }
-    long max = -1;
-    JsonNode vocab = root.path("model").path("vocab");
-    for (Iterator<Map.Entry<String, JsonNode>> it = vocab.fields(); it.hasNext(); ) {
-      max = Math.max(max, it.next().getValue().asLong());
-    }
-    for (JsonNode t : root.path("added_tokens")) {
-      max = Math.max(max, t.path("id").asLong());
-    }
-    if (max < 0) {
-      throw BadInputException.of(tokenizerJson, "no model.vocab entries (expected a WordPiece or BPE tokenizer)");
-    }
-    return (int) (max + 1);
   }
 
   /** SHA-256 of the config as parsed (the stages file refuses outputs of another config). */

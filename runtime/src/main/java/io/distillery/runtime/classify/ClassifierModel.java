@@ -14,21 +14,12 @@ import java.nio.file.Path;
  * closed together. This is what the CLI opens for a teacher or a student.
  */
 public final class ClassifierModel implements AutoCloseable {
-  private final ModelFolder folder;
-  private final ModelSession session;
-  private final TextTokenizer tokenizer;
+  private final OpenFolder opened;
   private final Classifier classifier;
   private final LabelMap labels;
 
-  private ClassifierModel(
-      ModelFolder folder,
-      ModelSession session,
-      TextTokenizer tokenizer,
-      Classifier classifier,
-      LabelMap labels) {
-    this.folder = folder;
-    this.session = session;
-    this.tokenizer = tokenizer;
+  private ClassifierModel(OpenFolder opened, Classifier classifier, LabelMap labels) {
+    this.opened = opened;
     this.classifier = classifier;
     this.labels = labels;
   }
@@ -42,33 +33,22 @@ public final class ClassifierModel implements AutoCloseable {
    */
   public static ClassifierModel open(
       Path folderOrOnnx, SessionFactory sessions, SessionConfig sessionConfig, BatchConfig batchConfig) {
-    ModelFolder folder = ModelFolder.of(folderOrOnnx);
-    TextTokenizer tokenizer = TextTokenizer.load(folder.tokenizer());
-    ModelSession session = null;
-    try {
-      session = sessions.open(folder.model(), sessionConfig);
-      Classifier classifier = new Classifier(session, tokenizer, batchConfig);
-      LabelMap labels = folder.labels(classifier.signature().numLabels());
-      return new ClassifierModel(folder, session, tokenizer, classifier, labels);
-    } catch (RuntimeException e) {
-      if (session != null) {
-        session.close();
-      }
-      tokenizer.close();
-      throw e;
-    }
+    return OpenFolder.open(folderOrOnnx, sessions, sessionConfig, f -> {
+      Classifier classifier = new Classifier(f.session(), f.tokenizer(), batchConfig);
+      return new ClassifierModel(f, classifier, f.folder().labels(classifier.signature().numLabels()));
+    });
   }
 
   public ModelFolder folder() {
-    return folder;
+    return opened.folder();
   }
 
   public ModelSession session() {
-    return session;
+    return opened.session();
   }
 
   public TextTokenizer tokenizer() {
-    return tokenizer;
+    return opened.tokenizer();
   }
 
   public Classifier classifier() {
@@ -81,10 +61,6 @@ public final class ClassifierModel implements AutoCloseable {
 
   @Override
   public void close() {
-    try {
-      session.close();
-    } finally {
-      tokenizer.close();
-    }
+    opened.close();
   }
 }

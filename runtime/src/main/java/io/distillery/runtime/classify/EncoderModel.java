@@ -13,15 +13,11 @@ import java.nio.file.Path;
  * opened for use: session, tokenizer and {@link Encoder}, closed together.
  */
 public final class EncoderModel implements AutoCloseable {
-  private final ModelFolder folder;
-  private final ModelSession session;
-  private final TextTokenizer tokenizer;
+  private final OpenFolder opened;
   private final Encoder encoder;
 
-  private EncoderModel(ModelFolder folder, ModelSession session, TextTokenizer tokenizer, Encoder encoder) {
-    this.folder = folder;
-    this.session = session;
-    this.tokenizer = tokenizer;
+  private EncoderModel(OpenFolder opened, Encoder encoder) {
+    this.opened = opened;
     this.encoder = encoder;
   }
 
@@ -32,31 +28,20 @@ public final class EncoderModel implements AutoCloseable {
    */
   public static EncoderModel open(
       Path folderOrOnnx, SessionFactory sessions, SessionConfig sessionConfig, BatchConfig batchConfig) {
-    ModelFolder folder = ModelFolder.of(folderOrOnnx);
-    TextTokenizer tokenizer = TextTokenizer.load(folder.tokenizer());
-    ModelSession session = null;
-    try {
-      session = sessions.open(folder.model(), sessionConfig);
-      return new EncoderModel(folder, session, tokenizer, new Encoder(session, tokenizer, batchConfig));
-    } catch (RuntimeException e) {
-      if (session != null) {
-        session.close();
-      }
-      tokenizer.close();
-      throw e;
-    }
+    return OpenFolder.open(folderOrOnnx, sessions, sessionConfig,
+        f -> new EncoderModel(f, new Encoder(f.session(), f.tokenizer(), batchConfig)));
   }
 
   public ModelFolder folder() {
-    return folder;
+    return opened.folder();
   }
 
   public ModelSession session() {
-    return session;
+    return opened.session();
   }
 
   public TextTokenizer tokenizer() {
-    return tokenizer;
+    return opened.tokenizer();
   }
 
   public Encoder encoder() {
@@ -65,10 +50,6 @@ public final class EncoderModel implements AutoCloseable {
 
   @Override
   public void close() {
-    try {
-      session.close();
-    } finally {
-      tokenizer.close();
-    }
+    opened.close();
   }
 }
