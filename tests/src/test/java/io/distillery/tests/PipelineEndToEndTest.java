@@ -112,6 +112,7 @@ class PipelineEndToEndTest {
     JsonNode report = Json.MAPPER.readTree(bench.resolve("report.json").toFile());
     for (JsonNode model : report.get("models")) {
       assertTrue(model.get("p50Ms").asDouble() > 0, model.toString());
+      assertTrue(model.get("p50ColdMs").asDouble() > 0, model.toString());
       assertTrue(model.get("batchTextsPerSec").asDouble() > 0, model.toString());
       assertTrue(model.get("parameters").asLong() > 0, model.toString());
     }

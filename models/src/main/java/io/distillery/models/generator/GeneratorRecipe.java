@@ -41,7 +41,7 @@ public record GeneratorRecipe(int vocabSize, GptConfig model, GptTrainingConfig 
   public static GeneratorRecipe demo(int steps) {
     int warmup = Math.min(100, steps / 10);
     return new GeneratorRecipe(8192, new GptConfig(4, 256, 8, 256, 8192),
-        new GptTrainingConfig(steps, 16, 256, 1e-3, 1e-4, warmup, 0.1, 1.0, 1234L, 20, 500, 256),
+        new GptTrainingConfig(steps, 16, 256, 1e-3, 1e-4, warmup, 0.1, 1.0, 1234L, 50, 500, 256),
         List.of(CorpusSource.values()), 2_400_000L, 0.02);
   }
 }

@@ -52,9 +52,15 @@ public final class BenchReportFiles {
     if (!Double.isNaN(r.accuracyRetained())) {
       sb.append(String.format(Locale.ROOT, ", %.1f%% of the teacher's accuracy", 100 * r.accuracyRetained()));
     }
-    sb.append(String.format(Locale.ROOT, ".%n%d texts%s, %d thread(s), %d latency runs, %d throughput passes (medians).%n",
+    sb.append(String.format(Locale.ROOT, ".%n%d texts%s, %d thread(s), %d latency runs in turns of %d"
+        + " calls per model, %d throughput passes (medians).%n",
         r.texts(), r.data() == null ? "" : " from " + r.data(), r.config().threads(),
-        r.config().latencyRuns(), r.config().throughputReps()));
+        r.config().latencyRuns(), ModelBench.LATENCY_BLOCK, r.config().throughputReps()));
+    ModelBench.ModelFigures t = r.models().get(0);
+    ModelBench.ModelFigures s = r.models().get(1);
+    sb.append(String.format(Locale.ROOT, "Cold-cache p50 (each call right after the other model's):"
+        + " teacher %.2f ms, student %.2f ms, %.1fx.%n", t.p50ColdMs(), s.p50ColdMs(),
+        r.coldLatencyP50Speedup()));
     return sb.toString();
   }
 
