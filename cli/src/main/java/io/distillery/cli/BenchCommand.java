@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
     name = "bench",
     description = "Benchmarks, every configuration measured side by side in one run (medians of "
         + "repeated passes).",
-    subcommands = {BenchCommand.Batching.class})
+    subcommands = {BenchCommand.Batching.class, BenchGeneratorCommand.class})
 final class BenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

@@ -14,6 +14,7 @@ import io.distillery.export.gpt.GptExporter;
 import io.distillery.export.onnx.OnnxProto.ModelProto;
 import io.distillery.runtime.session.SessionConfig;
 import io.distillery.runtime.session.SessionFactory;
+import io.distillery.runtime.testing.TinyLmFolder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

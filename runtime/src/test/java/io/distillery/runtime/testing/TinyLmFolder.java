@@ -1,4 +1,4 @@
-package io.distillery.runtime.generate;
+package io.distillery.runtime.testing;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -17,36 +17,54 @@ import java.util.Random;
 /**
  * Writes small real generator folders for tests: a 2-layer GPT with seeded random weights
  * (exported by the real exporter), a pure byte-level BPE tokenizer (256 byte tokens + end of
- * text, id 256) and a config.json with the context.
+ * text, id 256) and a config.json with the context. Its text is noise, but it runs the real
+ * sampling path.
  */
-final class TinyLmFolder {
-  static final GptArchitecture ARCH = new GptArchitecture(2, 32, 4, 48, 257);
-  static final int EOS = 256;
+public final class TinyLmFolder {
+  /** 2 layers, width 32, 4 heads, 48 positions, 257 tokens. */
+  public static final GptArchitecture ARCH = new GptArchitecture(2, 32, 4, 48, 257);
+  public static final int EOS = 256;
 
   private TinyLmFolder() {}
 
   /** A folder with the KV-cache signature, or without past inputs. */
-  static Path write(Path dir, boolean withCache) {
+  public static Path write(Path dir, boolean withCache) {
     return write(dir, GptExporter.build(ARCH, weights(5), Map.of(), withCache));
   }
 
+  /** A KV-cache folder of {@link #ARCH} with a longer context, for tests that generate more. */
+  public static Path write(Path dir, int context, long seed) {
+    GptArchitecture arch = new GptArchitecture(ARCH.layers(), ARCH.width(), ARCH.heads(), context,
+        ARCH.vocab());
+    return write(dir, GptExporter.build(arch, weights(arch, seed), Map.of("distillery.kind", "test"),
+        true), context);
+  }
+
   /** A folder with the given model, the byte tokenizer and config.json. */
-  static Path write(Path dir, ModelProto model) {
+  public static Path write(Path dir, ModelProto model) {
+    return write(dir, model, ARCH.context());
+  }
+
+  private static Path write(Path dir, ModelProto model, int context) {
     OnnxModels.write(model, dir.resolve("model.onnx"));
     AtomicFiles.writeString(dir.resolve("tokenizer.json"), byteTokenizer());
     ObjectNode cfg = Json.MAPPER.createObjectNode();
     cfg.put("model_type", "gpt2");
-    cfg.put("n_positions", ARCH.context());
+    cfg.put("n_positions", context);
     cfg.put("eos_token_id", EOS);
     AtomicFiles.writeString(dir.resolve("config.json"), cfg.toString());
     return dir;
   }
 
-  /** Peaked random weights, so greedy choices are far from ties. */
-  static Map<String, WeightTensor> weights(long seed) {
+  /** Peaked random weights of {@link #ARCH}, so greedy choices are far from ties. */
+  public static Map<String, WeightTensor> weights(long seed) {
+    return weights(ARCH, seed);
+  }
+
+  private static Map<String, WeightTensor> weights(GptArchitecture arch, long seed) {
     Random rng = new Random(seed);
     Map<String, WeightTensor> out = new LinkedHashMap<>();
-    for (Map.Entry<String, long[]> e : ARCH.weightShapes().entrySet()) {
+    for (Map.Entry<String, long[]> e : arch.weightShapes().entrySet()) {
       long n = 1;
       for (long d : e.getValue()) {
         n *= d;
@@ -64,7 +82,7 @@ final class TinyLmFolder {
   }
 
   /** GPT-2's byte-level alphabet with no merges: every UTF-8 byte is a token. */
-  static String byteTokenizer() {
+  public static String byteTokenizer() {
     ObjectNode root = Json.MAPPER.createObjectNode();
     root.putNull("truncation");
     root.putNull("padding");

@@ -1,12 +1,10 @@
-package io.distillery.models.generator;
+package io.distillery.runtime.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.distillery.core.AtomicFiles;
 import io.distillery.core.Json;
 import io.distillery.export.gpt.OnnxInitializers;
 import io.distillery.export.graph.Benchmarks;
-import io.distillery.runtime.bench.MatMulCeiling;
-import io.distillery.runtime.bench.Stats;
 import io.distillery.runtime.generate.CacheMode;
 import io.distillery.runtime.generate.CausalLm;
 import io.distillery.runtime.generate.Generation;
@@ -30,9 +28,11 @@ import java.util.Locale;
  * every row makes all 64), against the arithmetic limit: 2 x parameters FLOPs per token at the
  * machine's MatMul GFLOP/s measured through the same ONNX Runtime API and threads.
  */
-public final class GeneratorBenchmark {
+public final class GenerationBench {
   static final int PROMPT_TOKENS = 8;
   static final int NEW_TOKENS = 64;
+  private static final int[] CACHED_BATCHES = {1, 16, 64};
+  private static final int[] NO_CACHE_BATCHES = {1, 16};
   private static final String TEXT = "The sea was calm and the sky was grey over the harbour, where"
       + " the old ships rested against the stone walls of the town. Nobody knew when the captain"
       + " would come back, but every morning the children ran to the end of the pier to look for"
@@ -41,11 +41,19 @@ public final class GeneratorBenchmark {
   /** One measured configuration. */
   public record Row(String path, int batch, double tokensPerSecond, double secondsPerRun) {}
 
-  /** The whole report. */
+  /**
+   * The whole report.
+   *
+   * @param ceilingTokensPerSecond the arithmetic limit: MatMul GFLOP/s over 2 x parameters
+   * @param cacheSpeedupBatch1 kv-cache / no-cache new tokens/s at batch 1
+   * @param cacheSpeedupBatch16 the same at batch 16
+   * @param batch16ShareOfLimit kv-cache batch-16 tokens/s over the arithmetic limit
+   */
   public record Report(Path model, int threads, long parameters, double matmulGflops,
-      double ceilingTokensPerSecond, List<Row> rows) {}
+      double ceilingTokensPerSecond, List<Row> rows, double cacheSpeedupBatch1,
+      double cacheSpeedupBatch16, double batch16ShareOfLimit) {}
 
-  private GeneratorBenchmark() {}
+  private GenerationBench() {}
 
   public static Report run(Path modelDir, int threads, int reps, PrintStream log) {
     SessionConfig session = SessionConfig.cpu().withIntraOpThreads(threads);
@@ -58,14 +66,17 @@ public final class GeneratorBenchmark {
     try (CausalLm lm = CausalLm.open(modelDir, factory, session)) {
       long[] text = lm.tokenizer().encode(TEXT);
       GenerationConfig cfg = GenerationConfig.greedy(NEW_TOKENS).withStopAtEos(false);
-      for (int batch : new int[] {1, 16, 64}) {
+      for (int batch : CACHED_BATCHES) {
         rows.add(measure(lm, text, batch, cfg.withCache(CacheMode.ON), "kv-cache", reps, log));
       }
-      for (int batch : new int[] {1, 16}) {
+      for (int batch : NO_CACHE_BATCHES) {
         rows.add(measure(lm, text, batch, cfg.withCache(CacheMode.OFF), "no-cache", reps, log));
       }
     }
-    return new Report(modelDir, threads, params, gflops, ceiling, rows);
+    return new Report(modelDir, threads, params, gflops, ceiling, rows,
+        rate(rows, "kv-cache", 1) / rate(rows, "no-cache", 1),
+        rate(rows, "kv-cache", 16) / rate(rows, "no-cache", 16),
+        rate(rows, "kv-cache", 16) / ceiling);
   }
 
   private static Row measure(CausalLm lm, long[] text, int batch, GenerationConfig cfg,
@@ -124,16 +135,14 @@ public final class GeneratorBenchmark {
           row.batch(), row.tokensPerSecond(), row.secondsPerRun(),
           100 * row.tokensPerSecond() / r.ceilingTokensPerSecond()));
     }
-    double cached16 = rate(r, "kv-cache", 16);
-    double uncached16 = rate(r, "no-cache", 16);
-    double uncached1 = rate(r, "no-cache", 1);
     sb.append(String.format(Locale.ROOT, "%nkv-cache / no-cache: %.1fx at batch 16, %.1fx at batch"
-        + " 1%n", cached16 / uncached16, rate(r, "kv-cache", 1) / uncached1));
+        + " 1; kv-cache batch 16 reaches %.1f%% of the arithmetic limit%n", r.cacheSpeedupBatch16(),
+        r.cacheSpeedupBatch1(), 100 * r.batch16ShareOfLimit()));
     return sb.toString();
   }
 
-  static double rate(Report r, String path, int batch) {
-    return r.rows().stream().filter(x -> x.path().equals(path) && x.batch() == batch)
+  private static double rate(List<Row> rows, String path, int batch) {
+    return rows.stream().filter(x -> x.path().equals(path) && x.batch() == batch)
         .mapToDouble(Row::tokensPerSecond).findFirst().orElse(Double.NaN);
   }
 
@@ -147,19 +156,5 @@ public final class GeneratorBenchmark {
       throw new UncheckedIOException(e);
     }
     AtomicFiles.writeString(dir.resolve("bench.md"), markdown(r));
-  }
-
-  /** {@code GeneratorBenchmark MODEL_DIR [THREADS] [REPS] [OUT_DIR]}. */
-  public static void main(String[] args) {
-    Path dir = Path.of(args.length > 0 ? args[0] : "models/build/generator");
-    int threads = args.length > 1 ? Integer.parseInt(args[1])
-        : Runtime.getRuntime().availableProcessors();
-    int reps = args.length > 2 ? Integer.parseInt(args[2]) : 3;
-    Report r = run(dir, threads, reps, System.err);
-    String md = markdown(r);
-    System.out.print(md);
-    if (args.length > 3) {
-      write(r, Path.of(args[3]));
-    }
   }
 }

@@ -1,0 +1,53 @@
+package io.distillery.cli;
+
+import io.distillery.core.Json;
+import io.distillery.runtime.bench.GenerationBench;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code distillery bench generator}: new tokens/s of a causal LM, cached vs uncached, one run. */
+@Command(
+    name = "generator",
+    description = "New tokens/s of a generator folder (model.onnx + tokenizer.json): the KV-cached "
+        + "path at batch 1, 16 and 64 and the no-cache path at batch 1 and 16 (8-token prompts, 64 "
+        + "new tokens, greedy), against the arithmetic limit 2 x parameters FLOPs per token at the "
+        + "MatMul GFLOP/s measured in the same run.")
+final class BenchGeneratorCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--model", defaultValue = "models/build/generator", description = "Generator folder (default: ${DEFAULT-VALUE}).")
+  Path model;
+
+  @Option(names = "--threads", defaultValue = "0", description = "Intra-op threads (0 = one per core).")
+  int threads;
+
+  @Option(names = "--reps", defaultValue = "3", description = "Timed runs per configuration; the median is reported (default: ${DEFAULT-VALUE}).")
+  int reps;
+
+  @Option(names = "--out", description = "Folder for bench.md and bench.json.")
+  Path out;
+
+  @Option(names = "--json", description = "Print the report as JSON.")
+  boolean json;
+
+  @Override
+  public Integer call() throws Exception {
+    if (reps < 1) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "--reps: expected a count >= 1, found " + reps);
+    }
+    int t = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+    GenerationBench.Report report = GenerationBench.run(model, t, reps, System.err);
+    if (out != null) {
+      GenerationBench.write(report, out);
+    }
+    PrintWriter w = spec.commandLine().getOut();
+    w.print(json ? Json.MAPPER.writeValueAsString(report) + "\n" : GenerationBench.markdown(report));
+    return 0;
+  }
+}

@@ -1,0 +1,48 @@
+package io.distillery.runtime.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.distillery.core.Json;
+import io.distillery.export.gpt.GptArchitecture;
+import io.distillery.runtime.testing.TinyLmFolder;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The generation benchmark on a tiny real GPT: every configuration measured, files written. */
+class GenerationBenchTest {
+  @Test
+  void measuresCachedAndUncachedPathsAndWritesTheReport(@TempDir Path tmp) throws Exception {
+    Path model = TinyLmFolder.write(Files.createDirectory(tmp.resolve("lm")), 96, 7);
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    GenerationBench.Report r = GenerationBench.run(model, 1, 1,
+        new PrintStream(log, true, StandardCharsets.UTF_8));
+
+    assertEquals(5, r.rows().size(), r.rows().toString()); // kv-cache 1/16/64, no-cache 1/16
+    for (GenerationBench.Row row : r.rows()) {
+      assertTrue(row.tokensPerSecond() > 0 && row.secondsPerRun() > 0, row.toString());
+    }
+    GptArchitecture a = TinyLmFolder.ARCH;
+    long weights = new GptArchitecture(a.layers(), a.width(), a.heads(), 96, a.vocab())
+        .weightShapes().values().stream()
+        .mapToLong(s -> Arrays.stream(s).reduce(1, (x, y) -> x * y)).sum();
+    // the GPT's weights plus a few scalar constants of the graph
+    assertTrue(r.parameters() >= weights && r.parameters() < weights + 64,
+        r.parameters() + " vs " + weights);
+    assertTrue(r.matmulGflops() > 0 && r.ceilingTokensPerSecond() > 0);
+    assertTrue(Double.isFinite(r.cacheSpeedupBatch16()) && r.cacheSpeedupBatch16() > 0);
+    assertTrue(log.toString(StandardCharsets.UTF_8).contains("kv-cache batch 64"));
+
+    GenerationBench.write(r, tmp.resolve("out"));
+    JsonNode json = Json.MAPPER.readTree(tmp.resolve("out/bench.json").toFile());
+    assertEquals(5, json.get("rows").size());
+    assertTrue(Files.readString(tmp.resolve("out/bench.md")).contains("| no-cache | 16 |"));
+  }
+}
