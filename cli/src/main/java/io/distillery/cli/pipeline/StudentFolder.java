@@ -1,19 +1,26 @@
 package io.distillery.cli.pipeline;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.distillery.core.AtomicFiles;
 import io.distillery.core.Json;
+import io.distillery.export.check.OnnxChecker;
+import io.distillery.export.student.StudentExporter;
+import io.distillery.export.student.StudentWeights;
 import io.distillery.runtime.bench.BenchReportFiles;
 import io.distillery.runtime.bench.ModelBench;
-import io.distillery.train.distill.DistillResult;
+import io.distillery.runtime.model.ModelFolder;
+import io.distillery.synth.corpus.Manifest;
 import io.distillery.train.student.StudentConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The exported student's folder, laid out like the teacher's (Hugging Face style): model.onnx,
@@ -21,10 +28,30 @@ import java.util.Locale;
  * and README.md, a model card saying how it was made and, after the bench, its measured numbers.
  */
 final class StudentFolder {
+  private static final String BENCH_HEADING = "\n## Measured (distillery bench, one run)\n\n";
+
   private StudentFolder() {}
 
-  static void writeConfig(Path dir, List<String> labels, StudentConfig student, Path teacher,
-      String teacherSha) {
+  /**
+   * Writes model.onnx (checked with the ONNX checker when it is installed), config.json and the
+   * teacher's tokenizer.json into {@code dir}.
+   */
+  static void write(Path dir, StudentWeights weights, Map<String, String> metadata,
+      List<String> labels, StudentConfig student, ModelFolder teacher, String teacherSha) {
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    StudentExporter.export(weights, metadata, dir.resolve(ModelFolder.MODEL_FILE));
+    if (OnnxChecker.isAvailable()) {
+      OnnxChecker.check(dir.resolve(ModelFolder.MODEL_FILE));
+    }
+    writeConfig(dir, labels, student, teacher, teacherSha);
+  }
+
+  private static void writeConfig(Path dir, List<String> labels, StudentConfig student,
+      ModelFolder teacher, String teacherSha) {
     ObjectNode root = Json.MAPPER.createObjectNode();
     root.put("model_type", "distillery-student");
     ObjectNode id2label = root.putObject("id2label");
@@ -43,40 +70,33 @@ final class StudentFolder {
     root.put("vocab_size", student.vocabSize());
     ObjectNode d = root.putObject("distillery");
     d.put("kind", "student");
-    d.put("teacher", teacher.toString());
+    d.put("teacher", teacher.dir().toString());
     d.put("teacher_sha256", teacherSha);
     try {
-      AtomicFiles.writeString(dir.resolve("config.json"), Json.MAPPER.writeValueAsString(root) + "\n");
-      Files.copy(teacher.resolve("tokenizer.json"), dir.resolve("tokenizer.json"),
+      AtomicFiles.writeString(dir.resolve(ModelFolder.CONFIG_FILE),
+          Json.MAPPER.writeValueAsString(root) + "\n");
+      Files.copy(teacher.tokenizer(), dir.resolve(ModelFolder.TOKENIZER_FILE),
           StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  /** What the card needs of a distillation run (kept in the run's stages.json across resumes). */
-  record DistillSummary(int steps, int bestEpoch, double bestDevAccuracy, double trainSeconds,
-      double tokensPerSecond, long corpusSamples) {
-    static DistillSummary of(DistillResult r, long corpusSamples) {
-      return new DistillSummary(r.steps(), r.bestEpoch(), r.bestDevAccuracy(), r.trainSeconds(),
-          r.tokensPerSecond(), corpusSamples);
-    }
-  }
-
-  static void writeCard(Path dir, RunConfig config, StudentConfig student, DistillSummary result,
-      ModelBench.Report bench) {
-    long corpusSamples = result.corpusSamples();
+  /** The model card without measurements: task, teacher, corpus, student shape, training. */
+  static void writeCard(Path dir, Manifest corpus, Path teacher, StudentConfig student,
+      DistillSummary result) {
+    JsonNode source = corpus.provenance().path("source");
+    String sourceName = source.path("file").asText(source.path("generator").path("folder").asText("?"));
     StringBuilder sb = new StringBuilder();
     sb.append("# Distillery student\n\n");
     sb.append(String.format(Locale.ROOT, "Task: %s Labels: %s.%n%n",
-        config.task().description(), config.task().labels()));
+        corpus.task().description(), corpus.task().labels()));
     sb.append("## How it was made\n\n");
     sb.append(String.format(Locale.ROOT,
-        "- Teacher: `%s` (frozen; its soft labels are the only supervision).%n", config.teacher()));
+        "- Teacher: `%s` (frozen; its soft labels are the only supervision).%n", teacher));
     sb.append(String.format(Locale.ROOT, "- Corpus: %d synthetic samples from the %s source (%s), "
-        + "seed %d, labelled by the teacher.%n", corpusSamples, config.source().kind(),
-        config.source().kind() == RunConfig.SourceKind.generator
-            ? config.source().generator() : config.source().corpus(), config.seed()));
+        + "seed %d, labelled by the teacher.%n", result.corpusSamples(),
+        source.path("kind").asText("?"), sourceName, corpus.settings().path("seed").asLong()));
     sb.append(String.format(Locale.ROOT, "- Student: %d layers, width %d, %d heads, FFN %d, "
         + "factorised embeddings E=%d over the teacher's %d-token vocabulary.%n", student.layers(),
         student.width(), student.heads(), student.ffnWidth(), student.embeddingDim(),
@@ -85,10 +105,15 @@ final class StudentFolder {
         + "training (%.0f tokens/s)%s.%n", result.steps(), result.bestEpoch(), result.trainSeconds(),
         result.tokensPerSecond(), Double.isNaN(result.bestDevAccuracy()) ? ""
             : String.format(Locale.ROOT, ", dev accuracy %.4f", result.bestDevAccuracy())));
-    if (bench != null) {
-      sb.append("\n## Measured (distillery bench, one run)\n\n");
-      sb.append(BenchReportFiles.markdown(bench));
-    }
     AtomicFiles.writeString(dir.resolve("README.md"), sb.toString());
+  }
+
+  /** Adds (or replaces) the card's measured section with a bench report. */
+  static void writeBench(Path dir, ModelBench.Report bench) {
+    Path card = dir.resolve("README.md");
+    String text = new String(AtomicFiles.readBytes(card), StandardCharsets.UTF_8);
+    int at = text.indexOf(BENCH_HEADING);
+    String base = at < 0 ? text : text.substring(0, at);
+    AtomicFiles.writeString(card, base + BENCH_HEADING + BenchReportFiles.markdown(bench));
   }
 }

@@ -1,0 +1,121 @@
+package io.distillery.cli.pipeline;
+
+import io.distillery.core.ConfigException;
+import io.distillery.runtime.batch.BatchConfig;
+import io.distillery.runtime.classify.ClassifierModel;
+import io.distillery.runtime.session.SessionConfig;
+import io.distillery.runtime.session.SessionFactory;
+import io.distillery.synth.filter.FilterConfig;
+import io.distillery.synth.pipeline.SynthConfig;
+import io.distillery.synth.pipeline.SynthSummary;
+import io.distillery.synth.pipeline.Synthesizer;
+import io.distillery.synth.prompt.TemplatePrompts;
+import io.distillery.synth.source.CausalLmGenerator;
+import io.distillery.synth.source.GenerationSettings;
+import io.distillery.synth.source.GeneratorSource;
+import io.distillery.synth.source.RawCorpusSource;
+import io.distillery.synth.source.TextSource;
+import io.distillery.synth.task.TaskSpec;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The synth stage, shared by {@code distillery run} and {@code distillery synth}: a text source
+ * (the generator with template prompts, or a raw corpus) → filters → teacher soft labels → corpus
+ * shards and {@code manifest.json}. Resumable: the {@link Synthesizer} continues from the corpus
+ * manifest and refuses a folder made with other settings.
+ *
+ * @param teacher the teacher classifier folder
+ * @param source where candidate texts come from
+ * @param labels the task labels, which must equal the teacher's id2label; null takes the teacher's
+ * @param description the one-line task description
+ * @param seed the run seed
+ * @param settings synth overrides; null fields take the stage defaults
+ * @param corpus the corpus folder to write or resume
+ */
+public record SynthStage(Path teacher, RunConfig.Source source, List<String> labels,
+    String description, long seed, RunConfig.Synth settings, Path corpus) {
+  /** Samples when {@code settings.samples} is not given. */
+  public static final long DEFAULT_SAMPLES = 4000;
+
+  /** Writes (or continues) the corpus; progress goes to {@code log}. */
+  public SynthSummary run(PrintStream log) {
+    SessionFactory sessions = new SessionFactory();
+    try (ClassifierModel model =
+        ClassifierModel.open(teacher, sessions, SessionConfig.cpu(), BatchConfig.defaults())) {
+      TaskSpec task = task(model);
+      SynthConfig config = config(task);
+      try (OpenSource open = openSource(task, config, sessions)) {
+        return new Synthesizer(log, 2.0).synthesize(config, open.source(), model, corpus);
+      }
+    }
+  }
+
+  /** The task: the given labels (checked against the teacher's id2label) or the teacher's. */
+  private TaskSpec task(ClassifierModel model) {
+    List<String> names = model.labels().names();
+    if (labels != null && !labels.equals(names)) {
+      throw new ConfigException(model.folder().config().orElse(model.folder().model())
+          + ": the teacher's id2label is " + names + " but the task labels are " + labels
+          + "; give the teacher's labels in its id order");
+    }
+    return new TaskSpec(labels == null ? names : labels, description);
+  }
+
+  /** The synthesizer's settings: the stage defaults with this stage's overrides. */
+  SynthConfig config(TaskSpec task) {
+    RunConfig.Synth s = settings;
+    GenerationSettings g = GenerationSettings.defaults();
+    g = new GenerationSettings(
+        s.maxNewTokens() != null ? s.maxNewTokens() : g.maxNewTokens(),
+        s.temperature() != null ? s.temperature() : g.temperature(), g.topK(),
+        s.topP() != null ? s.topP() : g.topP(), g.stop(), g.cutMinChars(), g.cutMaxChars());
+    FilterConfig f = FilterConfig.defaults();
+    if (s.maxChars() != null || s.maxWords() != null) {
+      f = f.withLength(f.minChars(), s.maxChars() != null ? s.maxChars() : f.maxChars(),
+          f.minWords(), s.maxWords() != null ? s.maxWords() : f.maxWords());
+    }
+    SynthConfig base = SynthConfig.defaults(task, s.samples() != null ? s.samples() : DEFAULT_SAMPLES)
+        .withSeed(seed).withFilters(f).withGeneration(g);
+    if (s.shardSize() != null) {
+      base = base.withShardSize(s.shardSize());
+    }
+    if (s.batchSize() != null) {
+      base = base.withBatchSize(s.batchSize());
+    }
+    if (s.rebalance() != null) {
+      base = base.withRebalance(s.rebalance());
+    }
+    if (s.maxShards() != null) {
+      base = base.withMaxShards(s.maxShards());
+    }
+    return base;
+  }
+
+  /** A text source and whatever native model it holds open. */
+  private record OpenSource(TextSource source, AutoCloseable owned) implements AutoCloseable {
+    @Override
+    public void close() {
+      if (owned != null) {
+        try {
+          owned.close();
+        } catch (Exception e) {
+          throw new IllegalStateException("closing the generator failed", e);
+        }
+      }
+    }
+  }
+
+  private OpenSource openSource(TaskSpec task, SynthConfig config, SessionFactory sessions) {
+    if (source.kind() == RunConfig.SourceKind.raw_corpus) {
+      return new OpenSource(
+          RawCorpusSource.open(source.corpus(), source.unit() == RunConfig.Unit.line
+              ? RawCorpusSource.Unit.LINE : RawCorpusSource.Unit.SENTENCE), null);
+    }
+    CausalLmGenerator generator =
+        CausalLmGenerator.open(source.generator(), sessions, SessionConfig.cpu());
+    TextSource text = new GeneratorSource(new TemplatePrompts(task), generator, config.generation());
+    return new OpenSource(text, generator);
+  }
+}
