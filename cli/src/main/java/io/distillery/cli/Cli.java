@@ -6,15 +6,18 @@ import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
+import picocli.CommandLine.ScopeType;
 
 /**
  * Builds the {@code distillery} command line with its one exit-code mapper: a
  * {@link DistilleryException} prints its one-line message and exits with its own code (2 for bad
- * input), a usage error exits 2, anything else is a failure (1) with its stack trace.
+ * input), a usage error exits 2, anything else is a failure (1) with its stack trace. Every
+ * subcommand inherits {@code --help} and {@code --version}.
  */
 @Command(
     name = "distillery",
     mixinStandardHelpOptions = true,
+    scope = ScopeType.INHERIT,
     version = "distillery 0.1.0",
     description = "Compress NLP models without their training data.",
     subcommands = {
@@ -25,6 +28,8 @@ import picocli.CommandLine.HelpCommand;
       ModelsCommand.class,
       BenchCommand.class,
       RunCommand.class,
+      SynthCommand.class,
+      DistillCommand.class,
       GenerateCommand.class,
     })
 public final class Cli {
