@@ -63,12 +63,16 @@ final class ModelsCommand {
     @Option(names = "--threads", defaultValue = "0", description = "PyTorch intra-op threads (0 = one per core; 1 on a busy machine).")
     int threads;
 
+    @Option(names = "--out", description = "Export folder (default: models/build/generator); e.g. a snapshot of a running build with --stop-at 0 --export-partial.")
+    Path out;
+
     @Override
     public Integer call() {
       DataLayout layout = DataLayout.detect();
       TorchThreads.configure(threads > 0 ? threads : Runtime.getRuntime().availableProcessors(), 1);
       GeneratorBuild.Outcome o = new GeneratorBuild(GeneratorRecipe.demo(steps), layout, System.err)
-          .run(GeneratorBuild.defaultOutDir(layout), GeneratorBuild.defaultCheckpointDir(layout),
+          .run(out != null ? out : GeneratorBuild.defaultOutDir(layout),
+              GeneratorBuild.defaultCheckpointDir(layout),
               stopAt, exportPartial);
       spec.commandLine().getOut().printf(Locale.ROOT,
           "steps %d, complete %s, held-out %.4f bits/byte (%.4f nats/token) -> %s%n",
