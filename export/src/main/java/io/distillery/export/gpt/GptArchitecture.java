@@ -1,6 +1,7 @@
 package io.distillery.export.gpt;
 
 import io.distillery.core.ConfigException;
+import io.distillery.export.transformer.BlockWeightNames;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -15,6 +16,12 @@ import java.util.Map;
  * @param vocab rows of the token table V
  */
 public record GptArchitecture(int layers, int width, int heads, int context, int vocab) {
+  /** A block's weight names below {@link #blockPrefix} (Hugging Face GPT-2 names). */
+  public static final BlockWeightNames BLOCK_WEIGHTS = new BlockWeightNames("ln_1.weight",
+      "ln_1.bias", "attn.c_attn.weight", "attn.c_attn.bias", "attn.c_proj.weight",
+      "attn.c_proj.bias", "ln_2.weight", "ln_2.bias", "mlp.c_fc.weight", "mlp.c_fc.bias",
+      "mlp.c_proj.weight", "mlp.c_proj.bias");
+
   public GptArchitecture {
     if (layers <= 0 || width <= 0 || heads <= 0 || context <= 0 || vocab <= 0) {
       throw new ConfigException("GPT dimensions must all be > 0, got layers " + layers + ", width "
@@ -24,6 +31,11 @@ public record GptArchitecture(int layers, int width, int heads, int context, int
       throw new ConfigException(
           "width must be divisible by heads, got width " + width + " and heads " + heads);
     }
+  }
+
+  /** The prefix of block {@code i}'s weight names: {@code transformer.h.{i}.}. */
+  public static String blockPrefix(int layer) {
+    return "transformer.h." + layer + ".";
   }
 
   public int headDim() {
@@ -41,7 +53,7 @@ public record GptArchitecture(int layers, int width, int heads, int context, int
     out.put("transformer.wte.weight", new long[] {vocab, c});
     out.put("transformer.wpe.weight", new long[] {context, c});
     for (int i = 0; i < layers; i++) {
-      String p = "transformer.h." + i + ".";
+      String p = blockPrefix(i);
       out.put(p + "ln_1.weight", new long[] {c});
       out.put(p + "ln_1.bias", new long[] {c});
       out.put(p + "attn.c_attn.weight", new long[] {c, 3 * c});

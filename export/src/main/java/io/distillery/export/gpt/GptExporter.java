@@ -11,6 +11,7 @@ import io.distillery.export.graph.Tensors;
 import io.distillery.export.onnx.OnnxProto.GraphProto;
 import io.distillery.export.onnx.OnnxProto.ModelProto;
 import io.distillery.export.onnx.OnnxProto.NodeProto;
+import io.distillery.export.transformer.TransformerBlockWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -36,8 +37,6 @@ import java.util.Set;
 public final class GptExporter {
   /** The opset written: LayerNormalization exists from 17, the newest the Debian checker knows. */
   public static final int OPSET = 17;
-  private static final float MASK_SCALE = 1e9f;
-  private static final float LN_EPS = 1e-5f;
 
   private GptExporter() {}
 
@@ -124,16 +123,19 @@ public final class GptExporter {
     Ref h = w.get("transformer.wte.weight").apply(Op.GATHER, ids)
         .apply(Op.ADD, w.get("transformer.wpe.weight").apply(Op.GATHER, positions)); // [B, T, C]
     Ref bias = attentionBias(g, ids, mask); // [B, 1, T, S]
-    Layer layer = new Layer(g, arch);
+    TransformerBlockWriter blocks =
+        new TransformerBlockWriter(g, arch.width(), arch.heads(), GptArchitecture.BLOCK_WEIGHTS);
     Ref[] presentKeys = new Ref[arch.layers()];
     Ref[] presentValues = new Ref[arch.layers()];
     for (int i = 0; i < arch.layers(); i++) {
-      Ref[] out = layer.write(h, bias, pastKeys[i], pastValues[i], w, "transformer.h." + i + ".");
-      h = out[0];
-      presentKeys[i] = out[1];
-      presentValues[i] = out[2];
+      TransformerBlockWriter.Output out =
+          blocks.write(h, bias, w, GptArchitecture.blockPrefix(i), pastKeys[i], pastValues[i]);
+      h = out.hidden();
+      presentKeys[i] = out.key();
+      presentValues[i] = out.value();
     }
-    Ref normed = layerNorm(h, w.get("transformer.ln_f.weight"), w.get("transformer.ln_f.bias"));
+    Ref normed = TransformerBlockWriter.layerNorm(
+        h, w.get("transformer.ln_f.weight"), w.get("transformer.ln_f.bias"));
     Ref wteT = w.get("transformer.wte.weight").apply(Op.TRANSPOSE, Map.of("perm", new long[] {1, 0}));
     Ref logits = normed.apply(Op.MATMUL, wteT); // [B, T, V]
 
@@ -204,80 +206,6 @@ public final class GptExporter {
     Ref causal = ones.apply(Op.TRILU, Map.of("upper", 0L), pastLen); // [T, S]
     Ref pad = mask.apply(Op.CAST, Map.of("to", ElemType.FLOAT))
         .apply(Op.UNSQUEEZE, Map.of("axes", new long[] {1, 2})); // [B, 1, 1, S]
-    return causal.apply(Op.MUL, pad)
-        .apply(Op.SUB, g.scalar("mask_one", 1f))
-        .apply(Op.MUL, g.scalar("mask_scale", MASK_SCALE)); // [B, 1, T, S]
-  }
-
-  static Ref layerNorm(Ref x, Ref gamma, Ref beta) {
-    return x.apply(Op.LAYER_NORMALIZATION, Map.of("axis", -1L, "epsilon", LN_EPS), gamma, beta);
-  }
-
-  /** Writes transformer blocks; holds the constants every block shares. */
-  private static final class Layer {
-    private final Ref[] sliceStarts = new Ref[3];
-    private final Ref[] sliceEnds = new Ref[3];
-    private final Ref sliceAxis;
-    private final Ref splitHeads;
-    private final Ref mergeHeads;
-    private final Ref scale;
-    private final Ref half;
-    private final Ref invSqrt2;
-    private final Ref one;
-
-    Layer(OnnxGraph g, GptArchitecture arch) {
-      long c = arch.width();
-      for (int i = 0; i < 3; i++) {
-        sliceStarts[i] = g.vector("qkv_start_" + i, i * c);
-        sliceEnds[i] = g.vector("qkv_end_" + i, (i + 1) * c);
-      }
-      sliceAxis = g.vector("qkv_axis", 2);
-      splitHeads = g.vector("split_heads_shape", 0, 0, arch.heads(), arch.headDim());
-      mergeHeads = g.vector("merge_heads_shape", 0, 0, c);
-      scale = g.scalar("attn_scale", (float) (1.0 / Math.sqrt(arch.headDim())));
-      half = g.scalar("gelu_half", 0.5f);
-      invSqrt2 = g.scalar("gelu_inv_sqrt2", (float) (1.0 / Math.sqrt(2.0)));
-      one = g.scalar("gelu_one", 1f);
-    }
-
-    /** Returns {output [B, T, C], present key, present value [B, H, S, D]}. */
-    Ref[] write(Ref h, Ref bias, Ref pastK, Ref pastV, Map<String, Ref> w, String p) {
-      Ref x = layerNorm(h, w.get(p + "ln_1.weight"), w.get(p + "ln_1.bias"));
-      Ref qkv = dense(x, w.get(p + "attn.c_attn.weight"), w.get(p + "attn.c_attn.bias"));
-      Ref q = heads(slice(qkv, 0));
-      Ref k = heads(slice(qkv, 1)); // [B, H, T, D]
-      Ref v = heads(slice(qkv, 2));
-      if (pastK != null) {
-        k = pastK.apply(Op.CONCAT, Map.of("axis", 2L), k); // [B, H, S, D]
-        v = pastV.apply(Op.CONCAT, Map.of("axis", 2L), v);
-      }
-      Ref kT = k.apply(Op.TRANSPOSE, Map.of("perm", new long[] {0, 1, 3, 2}));
-      Ref att = q.apply(Op.MATMUL, kT).apply(Op.MUL, scale).apply(Op.ADD, bias)
-          .apply(Op.SOFTMAX, Map.of("axis", -1L)); // [B, H, T, S]
-      Ref y = att.apply(Op.MATMUL, v)
-          .apply(Op.TRANSPOSE, Map.of("perm", new long[] {0, 2, 1, 3}))
-          .apply(Op.RESHAPE, mergeHeads); // [B, T, C]
-      Ref a = dense(y, w.get(p + "attn.c_proj.weight"), w.get(p + "attn.c_proj.bias"));
-      Ref h2 = h.apply(Op.ADD, a);
-      Ref x2 = layerNorm(h2, w.get(p + "ln_2.weight"), w.get(p + "ln_2.bias"));
-      Ref u = dense(x2, w.get(p + "mlp.c_fc.weight"), w.get(p + "mlp.c_fc.bias"));
-      Ref gelu = u.apply(Op.MUL, half)
-          .apply(Op.MUL, u.apply(Op.MUL, invSqrt2).apply(Op.ERF).apply(Op.ADD, one));
-      Ref m = dense(gelu, w.get(p + "mlp.c_proj.weight"), w.get(p + "mlp.c_proj.bias"));
-      return new Ref[] {h2.apply(Op.ADD, m), k, v};
-    }
-
-    private Ref slice(Ref qkv, int part) {
-      return qkv.apply(Op.SLICE, sliceStarts[part], sliceEnds[part], sliceAxis); // [B, T, C]
-    }
-
-    private Ref heads(Ref x) {
-      return x.apply(Op.RESHAPE, splitHeads)
-          .apply(Op.TRANSPOSE, Map.of("perm", new long[] {0, 2, 1, 3})); // [B, H, T, D]
-    }
-
-    private static Ref dense(Ref x, Ref weight, Ref bias) {
-      return x.apply(Op.MATMUL, weight).apply(Op.ADD, bias);
-    }
+    return TransformerBlockWriter.maskBias(g, causal.apply(Op.MUL, pad)); // [B, 1, T, S]
   }
 }

@@ -229,12 +229,7 @@ public final class OnnxGraph {
 
   /** {@code base} if no value has that name yet, else the first free {@code base_1, base_2...}. */
   public String uniqueName(String base) {
-    String name = base;
-    for (int i = 1; valueNames.contains(name); i++) {
-      name = base + "_" + i;
-    }
-    valueNames.add(name);
-    return name;
+    return claimFree(valueNames, base);
   }
 
   private void emit(
@@ -301,11 +296,16 @@ public final class OnnxGraph {
   }
 
   private String uniqueNodeName(String base) {
+    return claimFree(nodeNames, base);
+  }
+
+  /** Adds and returns {@code base}, or the first of {@code base_1, base_2...} not yet taken. */
+  private static String claimFree(Set<String> taken, String base) {
     String name = base;
-    for (int i = 1; nodeNames.contains(name); i++) {
+    for (int i = 1; taken.contains(name); i++) {
       name = base + "_" + i;
     }
-    nodeNames.add(name);
+    taken.add(name);
     return name;
   }
 

@@ -1,6 +1,7 @@
 package io.distillery.export.student;
 
 import io.distillery.core.ConfigException;
+import io.distillery.export.transformer.BlockWeightNames;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -47,6 +48,10 @@ public record StudentArchitecture(int layers, int width, int heads, int ffnWidth
   public static final String FFN_IN_BIAS = "ffn.intermediate.bias";
   public static final String FFN_OUT_WEIGHT = "ffn.output.weight";
   public static final String FFN_OUT_BIAS = "ffn.output.bias";
+  /** The per-layer suffixes as the shared transformer block writer takes them. */
+  public static final BlockWeightNames BLOCK_WEIGHTS = new BlockWeightNames(LN1_WEIGHT, LN1_BIAS,
+      QKV_WEIGHT, QKV_BIAS, ATTN_OUT_WEIGHT, ATTN_OUT_BIAS, LN2_WEIGHT, LN2_BIAS, FFN_IN_WEIGHT,
+      FFN_IN_BIAS, FFN_OUT_WEIGHT, FFN_OUT_BIAS);
 
   public StudentArchitecture {
     if (layers < 0) {
@@ -86,7 +91,12 @@ public record StudentArchitecture(int layers, int width, int heads, int ffnWidth
 
   /** The name of layer {@code i}'s weight with the given suffix (one of the constants). */
   public static String layerWeight(int layer, String suffix) {
-    return "encoder.layer." + layer + "." + suffix;
+    return layerPrefix(layer) + suffix;
+  }
+
+  /** The prefix of layer {@code i}'s weight names: {@code encoder.layer.{i}.}. */
+  public static String layerPrefix(int layer) {
+    return "encoder.layer." + layer + ".";
   }
 
   /** Every weight under its name with its shape, in a fixed order (also the ONNX order). */

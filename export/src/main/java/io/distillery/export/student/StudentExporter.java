@@ -1,7 +1,5 @@
 package io.distillery.export.student;
 
-import static io.distillery.export.student.StudentArchitecture.layerWeight;
-
 import io.distillery.export.graph.Dim;
 import io.distillery.export.graph.ElemType;
 import io.distillery.export.graph.OnnxGraph;
@@ -9,6 +7,7 @@ import io.distillery.export.graph.OnnxModels;
 import io.distillery.export.graph.Op;
 import io.distillery.export.graph.Ref;
 import io.distillery.export.onnx.OnnxProto.ModelProto;
+import io.distillery.export.transformer.TransformerBlockWriter;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -38,9 +37,9 @@ public final class StudentExporter {
   public static final String TOKEN_TYPE_IDS = "token_type_ids";
   public static final String LOGITS = "logits";
   /** Layer-norm epsilon of the student (DJL and ONNX). */
-  public static final float LN_EPS = 1e-5f;
+  public static final float LN_EPS = TransformerBlockWriter.LN_EPS;
   /** Masked attention scores get {@code -MASK_SCALE} added (DJL and ONNX). */
-  public static final float MASK_SCALE = 1e9f;
+  public static final float MASK_SCALE = TransformerBlockWriter.MASK_SCALE;
   /** The floor of a row's token count in mean pooling (an all-padding row gives 0, not NaN). */
   public static final float MIN_COUNT = 1f;
 
@@ -85,14 +84,14 @@ public final class StudentExporter {
         w.get(StudentArchitecture.POSITION_EMBEDDINGS).apply(Op.GATHER, positions)); // [B, T, D]
 
     Ref maskF = mask.apply(Op.CAST, Map.of("to", ElemType.FLOAT)); // [B, T]
-    Ref bias = maskF.apply(Op.SUB, g.scalar("mask_one", 1f))
-        .apply(Op.MUL, g.scalar("mask_scale", MASK_SCALE))
+    Ref bias = TransformerBlockWriter.maskBias(g, maskF)
         .apply(Op.UNSQUEEZE, Map.of("axes", new long[] {1, 2})); // [B, 1, 1, T]
-    Layer layer = new Layer(g, arch);
+    TransformerBlockWriter blocks = new TransformerBlockWriter(g, arch.width(), arch.heads(),
+        StudentArchitecture.BLOCK_WEIGHTS);
     for (int i = 0; i < arch.layers(); i++) {
-      h = layer.write(h, bias, w, i);
+      h = blocks.write(h, bias, w, StudentArchitecture.layerPrefix(i));
     }
-    Ref normed = layerNorm(h, w.get(StudentArchitecture.FINAL_NORM_WEIGHT),
+    Ref normed = TransformerBlockWriter.layerNorm(h, w.get(StudentArchitecture.FINAL_NORM_WEIGHT),
         w.get(StudentArchitecture.FINAL_NORM_BIAS)); // [B, T, D]
 
     Ref rowMask = maskF.apply(Op.UNSQUEEZE, Map.of("axes", new long[] {1})); // [B, 1, T]
@@ -112,76 +111,5 @@ public final class StudentExporter {
     g.metadata("distillery.exporter", StudentExporter.class.getName() + " opset " + OPSET);
     metadata.forEach(g::metadata);
     return g.toModel();
-  }
-
-  static Ref layerNorm(Ref x, Ref gamma, Ref beta) {
-    return x.apply(Op.LAYER_NORMALIZATION, Map.of("axis", -1L, "epsilon", LN_EPS), gamma, beta);
-  }
-
-  /** Writes encoder layers; holds the constants every layer shares. */
-  private static final class Layer {
-    private final Ref[] sliceStarts = new Ref[3];
-    private final Ref[] sliceEnds = new Ref[3];
-    private final Ref sliceAxis;
-    private final Ref splitHeads;
-    private final Ref mergeHeads;
-    private final Ref scale;
-    private final Ref half;
-    private final Ref invSqrt2;
-    private final Ref one;
-
-    Layer(OnnxGraph g, StudentArchitecture arch) {
-      long d = arch.width();
-      for (int i = 0; i < 3; i++) {
-        sliceStarts[i] = g.vector("qkv_start_" + i, i * d);
-        sliceEnds[i] = g.vector("qkv_end_" + i, (i + 1) * d);
-      }
-      sliceAxis = g.vector("qkv_axis", 2);
-      splitHeads = g.vector("split_heads_shape", 0, 0, arch.heads(), arch.headDim());
-      mergeHeads = g.vector("merge_heads_shape", 0, 0, d);
-      scale = g.scalar("attention_scale", (float) (1.0 / Math.sqrt(arch.headDim())));
-      half = g.scalar("gelu_half", 0.5f);
-      invSqrt2 = g.scalar("gelu_inv_sqrt2", (float) (1.0 / Math.sqrt(2.0)));
-      one = g.scalar("gelu_one", 1f);
-    }
-
-    /** One pre-LN encoder layer: {@code [B, T, D]} to {@code [B, T, D]}. */
-    Ref write(Ref h, Ref bias, Map<String, Ref> w, int i) {
-      Ref x = layerNorm(h, w.get(layerWeight(i, StudentArchitecture.LN1_WEIGHT)),
-          w.get(layerWeight(i, StudentArchitecture.LN1_BIAS)));
-      Ref qkv = dense(x, w, i, StudentArchitecture.QKV_WEIGHT, StudentArchitecture.QKV_BIAS);
-      Ref q = heads(slice(qkv, 0)); // [B, H, T, Dh]
-      Ref k = heads(slice(qkv, 1));
-      Ref v = heads(slice(qkv, 2));
-      Ref kT = k.apply(Op.TRANSPOSE, Map.of("perm", new long[] {0, 1, 3, 2}));
-      Ref att = q.apply(Op.MATMUL, kT).apply(Op.MUL, scale).apply(Op.ADD, bias)
-          .apply(Op.SOFTMAX, Map.of("axis", -1L)); // [B, H, T, T]
-      Ref y = att.apply(Op.MATMUL, v)
-          .apply(Op.TRANSPOSE, Map.of("perm", new long[] {0, 2, 1, 3}))
-          .apply(Op.RESHAPE, mergeHeads); // [B, T, D]
-      Ref h2 = h.apply(Op.ADD,
-          dense(y, w, i, StudentArchitecture.ATTN_OUT_WEIGHT, StudentArchitecture.ATTN_OUT_BIAS));
-      Ref x2 = layerNorm(h2, w.get(layerWeight(i, StudentArchitecture.LN2_WEIGHT)),
-          w.get(layerWeight(i, StudentArchitecture.LN2_BIAS)));
-      Ref u = dense(x2, w, i, StudentArchitecture.FFN_IN_WEIGHT, StudentArchitecture.FFN_IN_BIAS);
-      Ref gelu = u.apply(Op.MUL, half)
-          .apply(Op.MUL, u.apply(Op.MUL, invSqrt2).apply(Op.ERF).apply(Op.ADD, one)); // [B, T, F]
-      return h2.apply(Op.ADD,
-          dense(gelu, w, i, StudentArchitecture.FFN_OUT_WEIGHT, StudentArchitecture.FFN_OUT_BIAS));
-    }
-
-    private Ref slice(Ref qkv, int part) {
-      return qkv.apply(Op.SLICE, sliceStarts[part], sliceEnds[part], sliceAxis); // [B, T, D]
-    }
-
-    private Ref heads(Ref x) {
-      return x.apply(Op.RESHAPE, splitHeads)
-          .apply(Op.TRANSPOSE, Map.of("perm", new long[] {0, 2, 1, 3})); // [B, H, T, Dh]
-    }
-
-    private static Ref dense(Ref x, Map<String, Ref> w, int layer, String weight, String bias) {
-      return x.apply(Op.MATMUL, w.get(layerWeight(layer, weight)))
-          .apply(Op.ADD, w.get(layerWeight(layer, bias)));
-    }
   }
 }
