@@ -1,31 +1,33 @@
 package io.distillery.train.gpt;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
-import ai.djl.util.PairList;
+import io.distillery.export.transformer.TransformerBlockWriter;
+import io.distillery.train.nn.LayerNormalization;
 
 /**
  * One pre-LN transformer block: {@code x + attn(ln_1(x))}, then {@code x + mlp(ln_2(x))}.
  * {@code [B, T, C]} to {@code [B, T, C]}, with the attention's keys/values for the cache.
  */
-public final class GptBlock extends AbstractBlock {
-  private final GptLayerNorm ln1;
+public final class GptBlock extends KvCacheBlock {
+  private final LayerNormalization ln1;
   private final CausalSelfAttention attn;
-  private final GptLayerNorm ln2;
+  private final LayerNormalization ln2;
   private final GptMlp mlp;
 
   public GptBlock(GptConfig config) {
-    ln1 = addChildBlock("ln_1", new GptLayerNorm(config.width()));
+    ln1 = addChildBlock("ln_1", layerNorm(config));
     attn = addChildBlock("attn", new CausalSelfAttention(config));
-    ln2 = addChildBlock("ln_2", new GptLayerNorm(config.width()));
+    ln2 = addChildBlock("ln_2", layerNorm(config));
     mlp = addChildBlock("mlp", new GptMlp(config));
   }
 
-  public GptLayerNorm ln1() {
+  /** A layer norm over the model width with GPT-2's epsilon (the one the exporter writes). */
+  static LayerNormalization layerNorm(GptConfig config) {
+    return new LayerNormalization(config.width(), TransformerBlockWriter.LN_EPS);
+  }
+
+  public LayerNormalization ln1() {
     return ln1;
   }
 
@@ -33,7 +35,7 @@ public final class GptBlock extends AbstractBlock {
     return attn;
   }
 
-  public GptLayerNorm ln2() {
+  public LayerNormalization ln2() {
     return ln2;
   }
 
@@ -42,6 +44,7 @@ public final class GptBlock extends AbstractBlock {
   }
 
   /** See {@link CausalSelfAttention#apply}; the output's {@code y} is the block's output. */
+  @Override
   public CausalSelfAttention.Output apply(ParameterStore ps, NDArray x, NDArray bias,
       NDArray pastKey, NDArray pastValue, boolean training) {
     CausalSelfAttention.Output a =
@@ -49,28 +52,5 @@ public final class GptBlock extends AbstractBlock {
     NDArray h = x.add(a.y());
     NDArray out = h.add(mlp.apply(ps, ln2.apply(ps, h, training), training));
     return new CausalSelfAttention.Output(out, a.key(), a.value());
-  }
-
-  @Override
-  protected NDList forwardInternal(
-      ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-    NDArray pastKey = inputs.size() > 2 ? inputs.get(2) : null;
-    NDArray pastValue = inputs.size() > 3 ? inputs.get(3) : null;
-    CausalSelfAttention.Output out =
-        apply(ps, inputs.get(0), inputs.get(1), pastKey, pastValue, training);
-    return new NDList(out.y(), out.key(), out.value());
-  }
-
-  @Override
-  protected void initializeChildBlocks(
-      ai.djl.ndarray.NDManager manager, DataType dataType, Shape... inputShapes) {
-    for (ai.djl.nn.Block child : getChildren().values()) {
-      child.initialize(manager, dataType, inputShapes); // every parameter has a fixed shape
-    }
-  }
-
-  @Override
-  public Shape[] getOutputShapes(Shape[] inputShapes) {
-    return new Shape[] {inputShapes[0]};
   }
 }

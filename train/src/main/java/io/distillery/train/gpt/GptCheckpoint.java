@@ -1,19 +1,10 @@
 package io.distillery.train.gpt;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.nn.Parameter;
-import io.distillery.core.AtomicFiles;
 import io.distillery.core.BadInputException;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
+import io.distillery.train.checkpoint.CheckpointFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A resumable training state in one file: the model's shape, the number of finished steps, every
@@ -40,26 +31,15 @@ public final class GptCheckpoint {
   }
 
   public static void save(Path dir, GptModel model, AdamW optimizer, int step) {
-    Map<String, Parameter> params = model.namedParameters();
-    AtomicFiles.write(file(dir), raw -> {
-      DataOutputStream out = new DataOutputStream(new BufferedOutputStream(raw, 1 << 20));
-      out.writeUTF(MAGIC);
+    CheckpointFile.write(file(dir), MAGIC, out -> {
       GptConfig c = model.config();
       for (int v : new int[] {c.layers(), c.width(), c.heads(), c.context(), c.vocab()}) {
         out.writeInt(v);
       }
       out.writeInt(step);
       out.writeInt(optimizer.updates());
-      out.writeInt(params.size());
-      int i = 0;
-      for (Map.Entry<String, Parameter> e : params.entrySet()) {
-        out.writeUTF(e.getKey());
-        writeFloats(out, e.getValue().getArray());
-        writeFloats(out, optimizer.firstMoments().get(i));
-        writeFloats(out, optimizer.secondMoments().get(i));
-        i++;
-      }
-      out.flush();
+      CheckpointFile.writeParameters(out, model.namedParameters(), optimizer.firstMoments(),
+          optimizer.secondMoments());
     });
   }
 
@@ -73,12 +53,7 @@ public final class GptCheckpoint {
     if (!Files.isRegularFile(file)) {
       throw BadInputException.of(file, "no such checkpoint");
     }
-    Map<String, Parameter> params = model.namedParameters();
-    try (DataInputStream in = new DataInputStream(
-        new BufferedInputStream(Files.newInputStream(file), 1 << 20))) {
-      if (!MAGIC.equals(in.readUTF())) {
-        throw BadInputException.of(file, "not a Distillery GPT checkpoint");
-      }
+    return CheckpointFile.read(file, MAGIC, "GPT", in -> {
       GptConfig c = new GptConfig(in.readInt(), in.readInt(), in.readInt(), in.readInt(),
           in.readInt());
       if (!c.equals(model.config())) {
@@ -87,48 +62,8 @@ public final class GptCheckpoint {
       }
       int step = in.readInt();
       int updates = in.readInt();
-      int count = in.readInt();
-      if (count != params.size()) {
-        throw BadInputException.of(file, "expected " + params.size() + " parameters, found " + count);
-      }
-      List<float[]> first = new ArrayList<>();
-      List<float[]> second = new ArrayList<>();
-      for (Map.Entry<String, Parameter> e : params.entrySet()) {
-        String name = in.readUTF();
-        if (!name.equals(e.getKey())) {
-          throw BadInputException.of(file, "expected parameter '" + e.getKey() + "', found '"
-              + name + "'");
-        }
-        NDArray w = e.getValue().getArray();
-        w.set(readFloats(in, w.size(), file, name));
-        first.add(readFloats(in, w.size(), file, name));
-        second.add(readFloats(in, w.size(), file, name));
-      }
-      return new State(c, step, updates, first, second);
-    } catch (IOException e) {
-      throw BadInputException.of(file, "cannot read checkpoint (" + e.getMessage() + ")", e);
-    }
-  }
-
-  private static void writeFloats(DataOutputStream out, NDArray a) throws IOException {
-    float[] values = a.toFloatArray();
-    out.writeInt(values.length);
-    java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(values.length * Float.BYTES);
-    buf.asFloatBuffer().put(values);
-    out.write(buf.array());
-  }
-
-  private static float[] readFloats(DataInputStream in, long expected, Path file, String name)
-      throws IOException {
-    int n = in.readInt();
-    if (n != expected) {
-      throw BadInputException.of(file, "parameter '" + name + "' has " + n + " values, expected "
-          + expected);
-    }
-    byte[] bytes = new byte[n * Float.BYTES];
-    in.readFully(bytes);
-    float[] values = new float[n];
-    java.nio.ByteBuffer.wrap(bytes).asFloatBuffer().get(values);
-    return values;
+      CheckpointFile.Moments m = CheckpointFile.readParameters(in, file, model.namedParameters());
+      return new State(c, step, updates, m.first(), m.second());
+    });
   }
 }

@@ -6,13 +6,16 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Embedding;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
 import io.distillery.core.ShapeMismatchException;
+import io.distillery.export.gpt.GptArchitecture;
+import io.distillery.train.nn.BlockParameters;
+import io.distillery.train.nn.FixedShapeBlock;
+import io.distillery.train.nn.LayerNormalization;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,7 +34,7 @@ import java.util.Map;
  * inputs {@code [ids, positions, attentionMask, past.0.key, past.0.value, ...]} give
  * {@code [logits, present.0.key, present.0.value, ...]}.
  */
-public final class GptModel extends AbstractBlock {
+public final class GptModel extends FixedShapeBlock {
   /** The additive bias for a masked attention score; the ONNX graph uses the same constant. */
   public static final float MASKED = -1e9f;
 
@@ -39,7 +42,7 @@ public final class GptModel extends AbstractBlock {
   private final Parameter wte;
   private final Parameter wpe;
   private final List<GptBlock> blocks = new ArrayList<>();
-  private final GptLayerNorm lnF;
+  private final LayerNormalization lnF;
 
   /** Logits {@code [B, T, V]} and the present keys/values, each {@code [B, H, S, D]}. */
   public record StepOutput(NDArray logits, List<NDArray> presentKeys, List<NDArray> presentValues) {}
@@ -55,7 +58,7 @@ public final class GptModel extends AbstractBlock {
     for (int i = 0; i < config.layers(); i++) {
       blocks.add(addChildBlock("h" + i, new GptBlock(config)));
     }
-    lnF = addChildBlock("ln_f", new GptLayerNorm(config.width()));
+    lnF = addChildBlock("ln_f", GptBlock.layerNorm(config));
   }
 
   public GptConfig config() {
@@ -73,22 +76,11 @@ public final class GptModel extends AbstractBlock {
     out.put("transformer.wpe.weight", wpe);
     for (int i = 0; i < blocks.size(); i++) {
       GptBlock b = blocks.get(i);
-      String p = "transformer.h." + i + ".";
-      out.put(p + "ln_1.weight", b.ln1().gamma());
-      out.put(p + "ln_1.bias", b.ln1().beta());
-      out.put(p + "attn.c_attn.weight", b.attn().qkv().weight());
-      out.put(p + "attn.c_attn.bias", b.attn().qkv().bias());
-      out.put(p + "attn.c_proj.weight", b.attn().proj().weight());
-      out.put(p + "attn.c_proj.bias", b.attn().proj().bias());
-      out.put(p + "ln_2.weight", b.ln2().gamma());
-      out.put(p + "ln_2.bias", b.ln2().beta());
-      out.put(p + "mlp.c_fc.weight", b.mlp().fc().weight());
-      out.put(p + "mlp.c_fc.bias", b.mlp().fc().bias());
-      out.put(p + "mlp.c_proj.weight", b.mlp().proj().weight());
-      out.put(p + "mlp.c_proj.bias", b.mlp().proj().bias());
+      BlockParameters.put(out, GptArchitecture.blockPrefix(i), GptArchitecture.BLOCK_WEIGHTS,
+          b.ln1(), b.attn().qkv(), b.attn().proj(), b.ln2(), b.mlp().fc(), b.mlp().proj());
     }
-    out.put("transformer.ln_f.weight", lnF.gamma());
-    out.put("transformer.ln_f.bias", lnF.beta());
+    out.put("transformer.ln_f.weight", lnF.weight());
+    out.put("transformer.ln_f.bias", lnF.bias());
     return out;
   }
 
@@ -226,14 +218,6 @@ public final class GptModel extends AbstractBlock {
       list.add(out.presentValues().get(i));
     }
     return list;
-  }
-
-  @Override
-  protected void initializeChildBlocks(
-      ai.djl.ndarray.NDManager manager, DataType dataType, Shape... inputShapes) {
-    for (ai.djl.nn.Block child : getChildren().values()) {
-      child.initialize(manager, dataType, inputShapes); // every parameter has a fixed shape
-    }
   }
 
   @Override

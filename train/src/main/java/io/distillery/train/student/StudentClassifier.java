@@ -1,15 +1,11 @@
 package io.distillery.train.student;
 
-import static io.distillery.export.student.StudentArchitecture.layerWeight;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
-import ai.djl.nn.AbstractBlock;
-import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Embedding;
 import ai.djl.nn.norm.Dropout;
@@ -21,6 +17,10 @@ import io.distillery.export.gpt.WeightTensor;
 import io.distillery.export.student.StudentArchitecture;
 import io.distillery.export.student.StudentExporter;
 import io.distillery.export.student.StudentWeights;
+import io.distillery.train.nn.BlockParameters;
+import io.distillery.train.nn.Dense;
+import io.distillery.train.nn.FixedShapeBlock;
+import io.distillery.train.nn.LayerNormalization;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -41,7 +41,7 @@ import java.util.Map;
  * agree to float rounding. Lifecycle: construct, {@link #initialize(NDManager)} (seed the engine
  * first for reproducible weights), then train or {@link #load} trained weights.
  */
-public final class StudentClassifier extends AbstractBlock {
+public final class StudentClassifier extends FixedShapeBlock {
   /** Initial standard deviation of the token table rows and of the position rows. */
   public static final float TOKEN_INIT_STD = 0.02f;
   public static final float POSITION_INIT_STD = 0.01f;
@@ -51,8 +51,8 @@ public final class StudentClassifier extends AbstractBlock {
   private final Parameter projection;
   private final Parameter position;
   private final List<EncoderLayer> layers = new ArrayList<>();
-  private final StudentLayerNorm finalNorm;
-  private final StudentDense classifier;
+  private final LayerNormalization finalNorm;
+  private final Dense classifier;
 
   /** The pooled sentence vector {@code [B, D]} and the logits {@code [B, L]}. */
   public record Output(NDArray pooled, NDArray logits) {}
@@ -76,9 +76,14 @@ public final class StudentClassifier extends AbstractBlock {
     for (int i = 0; i < config.layers(); i++) {
       layers.add(addChildBlock("layer" + i, new EncoderLayer(config)));
     }
-    finalNorm = addChildBlock("final_norm", new StudentLayerNorm(config.width()));
+    finalNorm = addChildBlock("final_norm", layerNorm(config.width()));
     classifier = addChildBlock("classifier",
-        new StudentDense(config.width(), config.numLabels(), 0.02f));
+        new Dense(config.width(), config.numLabels(), 0.02f));
+  }
+
+  /** A layer norm with the exporter's epsilon ({@link StudentExporter#LN_EPS}). */
+  static LayerNormalization layerNorm(int width) {
+    return new LayerNormalization(width, StudentExporter.LN_EPS);
   }
 
   public StudentConfig config() {
@@ -103,21 +108,12 @@ public final class StudentClassifier extends AbstractBlock {
     out.put(StudentArchitecture.POSITION_EMBEDDINGS, position);
     for (int i = 0; i < layers.size(); i++) {
       EncoderLayer l = layers.get(i);
-      out.put(layerWeight(i, StudentArchitecture.LN1_WEIGHT), l.ln1().gamma());
-      out.put(layerWeight(i, StudentArchitecture.LN1_BIAS), l.ln1().beta());
-      out.put(layerWeight(i, StudentArchitecture.QKV_WEIGHT), l.qkv().weight());
-      out.put(layerWeight(i, StudentArchitecture.QKV_BIAS), l.qkv().bias());
-      out.put(layerWeight(i, StudentArchitecture.ATTN_OUT_WEIGHT), l.attnOut().weight());
-      out.put(layerWeight(i, StudentArchitecture.ATTN_OUT_BIAS), l.attnOut().bias());
-      out.put(layerWeight(i, StudentArchitecture.LN2_WEIGHT), l.ln2().gamma());
-      out.put(layerWeight(i, StudentArchitecture.LN2_BIAS), l.ln2().beta());
-      out.put(layerWeight(i, StudentArchitecture.FFN_IN_WEIGHT), l.ffnIn().weight());
-      out.put(layerWeight(i, StudentArchitecture.FFN_IN_BIAS), l.ffnIn().bias());
-      out.put(layerWeight(i, StudentArchitecture.FFN_OUT_WEIGHT), l.ffnOut().weight());
-      out.put(layerWeight(i, StudentArchitecture.FFN_OUT_BIAS), l.ffnOut().bias());
+      BlockParameters.put(out, StudentArchitecture.layerPrefix(i),
+          StudentArchitecture.BLOCK_WEIGHTS, l.ln1(), l.qkv(), l.attnOut(), l.ln2(), l.ffnIn(),
+          l.ffnOut());
     }
-    out.put(StudentArchitecture.FINAL_NORM_WEIGHT, finalNorm.gamma());
-    out.put(StudentArchitecture.FINAL_NORM_BIAS, finalNorm.beta());
+    out.put(StudentArchitecture.FINAL_NORM_WEIGHT, finalNorm.weight());
+    out.put(StudentArchitecture.FINAL_NORM_BIAS, finalNorm.bias());
     out.put(StudentArchitecture.CLASSIFIER_WEIGHT, classifier.weight());
     out.put(StudentArchitecture.CLASSIFIER_BIAS, classifier.bias());
     return out;
@@ -213,13 +209,6 @@ public final class StudentClassifier extends AbstractBlock {
     }
     Output out = apply(ps, inputs.get(0), inputs.get(1), training);
     return new NDList(out.logits(), out.pooled());
-  }
-
-  @Override
-  protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
-    for (Block child : getChildren().values()) {
-      child.initialize(manager, dataType, inputShapes); // every parameter has a fixed shape
-    }
   }
 
   @Override
