@@ -149,7 +149,11 @@ final class TokenSampler {
     }
     double sum = 0;
     for (int i = 0; i < vocab; i++) {
-      sum += Math.exp(logits[offset + i] - max);
+      float d = logits[offset + i] - max;
+      // exp(-30) < 1e-13: such terms cannot move a sum that is >= 1 at float precision
+      if (d > -30f) {
+        sum += Math.exp(d);
+      }
     }
     return (float) (logits[offset + id] - max - Math.log(sum));
   }
