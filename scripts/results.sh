@@ -30,7 +30,7 @@ config() { # task row seed -> path of a config file
   local task=$1 row=$2 seed=$3 file="$OUT/$1-$2-$3.yaml" source
   case $row in
     data_driven) source="{kind: raw_corpus, corpus: ${DATA[$task]}/train.jsonl, unit: line}" ;;
-    template)    source="{kind: generator, generator: models/build/generator}" ;;
+    template)    source="{kind: generator, generator: models/generator}" ;;
     raw_corpus)  source="{kind: raw_corpus, corpus: models/build/general/corpus.jsonl}" ;;
   esac
   local samples=${SAMPLES[$task]}
@@ -52,8 +52,8 @@ YAML
 
 for task in "${TASKS[@]}"; do
   for row in data_driven template raw_corpus; do
-    if [ "$row" = template ] && [ ! -f models/build/generator/model.onnx ]; then
-      echo "skip $task/$row: no demo generator in models/build/generator (see README)" >&2
+    if [ "$row" = template ] && [ ! -f models/generator/model.onnx ]; then
+      echo "skip $task/$row: no demo generator in models/generator (see README)" >&2
       continue
     fi
     for seed in "${SEEDS[@]}"; do

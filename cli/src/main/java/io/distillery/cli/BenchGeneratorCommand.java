@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
 final class BenchGeneratorCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--model", defaultValue = "models/build/generator", description = "Generator folder (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--model", defaultValue = "models/generator", description = "Generator folder (default: ${DEFAULT-VALUE}).")
   Path model;
 
   @Option(names = "--threads", defaultValue = "0", description = "Intra-op threads (0 = one per core).")

@@ -47,7 +47,7 @@ final class ModelsCommand {
   @Command(
       name = "generator",
       description = "Train the demo generator (a GPT in DJL on the general-domain corpus) and export "
-          + "it to models/build/generator/ with a KV cache. Checkpoints often; rerun to resume.")
+          + "it to models/generator/ with a KV cache (small enough to commit: 21 MB). Checkpoints often; rerun to resume.")
   static final class Generator implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -63,7 +63,7 @@ final class ModelsCommand {
     @Option(names = "--threads", defaultValue = "0", description = "PyTorch intra-op threads (0 = one per core; 1 on a busy machine).")
     int threads;
 
-    @Option(names = "--out", description = "Export folder (default: models/build/generator); e.g. a snapshot of a running build with --stop-at 0 --export-partial.")
+    @Option(names = "--out", description = "Export folder (default: models/generator); e.g. a snapshot of a running build with --stop-at 0 --export-partial.")
     Path out;
 
     @Override

@@ -12,7 +12,7 @@ import java.util.List;
  * <pre>
  * task:    {labels: [negative, positive], description: "..."}
  * teacher: models/build/teachers/sentiment
- * source:  {kind: generator, generator: models/build/generator}   # or {kind: raw_corpus, corpus: FILE}
+ * source:  {kind: generator, generator: models/generator}   # or {kind: raw_corpus, corpus: FILE}
  * out:     runs/sentiment
  * seed:    1
  * synth:   {samples: 4000, shard_size: 1000, batch_size: 32, rebalance: true}

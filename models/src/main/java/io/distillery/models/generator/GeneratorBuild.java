@@ -48,9 +48,9 @@ public final class GeneratorBuild {
     this.log = log;
   }
 
-  /** {@code <root>/models/build/generator}: the finished generator folder. */
+  /** {@code <root>/models/generator}: the finished generator folder. */
   public static Path defaultOutDir(DataLayout layout) {
-    return layout.root().resolve("models").resolve("build").resolve("generator");
+    return layout.root().resolve("models").resolve("generator");
   }
 
   /** {@code <root>/models/build/generator-train}: checkpoints of the running build. */
