@@ -1,5 +1,6 @@
 package io.distillery.models.generator;
 
+import io.distillery.export.gpt.ByteLevelBpeTokenizerJson;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,5 +1,6 @@
 package io.distillery.models.generator;
 
+import io.distillery.export.gpt.ByteLevelBpeTokenizerJson;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,9 +1,9 @@
 package io.distillery.runtime.testing;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.distillery.core.AtomicFiles;
 import io.distillery.core.Json;
+import io.distillery.export.gpt.ByteLevelBpeTokenizerJson;
 import io.distillery.export.gpt.GptArchitecture;
 import io.distillery.export.gpt.GptExporter;
 import io.distillery.export.gpt.WeightTensor;
@@ -83,47 +83,6 @@ public final class TinyLmFolder {
 
   /** GPT-2's byte-level alphabet with no merges: every UTF-8 byte is a token. */
   public static String byteTokenizer() {
-    ObjectNode root = Json.MAPPER.createObjectNode();
-    root.putNull("truncation");
-    root.putNull("padding");
-    ArrayNode added = root.putArray("added_tokens");
-    ObjectNode eot = added.addObject();
-    eot.put("id", EOS);
-    eot.put("content", "<|endoftext|>");
-    eot.put("single_word", false);
-    eot.put("lstrip", false);
-    eot.put("rstrip", false);
-    eot.put("normalized", true);
-    eot.put("special", true);
-    root.putNull("normalizer");
-    root.set("pre_tokenizer", byteLevel(false));
-    root.set("post_processor", byteLevel(true));
-    root.set("decoder", byteLevel(true));
-    ObjectNode model = root.putObject("model");
-    model.put("type", "BPE");
-    model.putNull("dropout");
-    model.putNull("unk_token");
-    model.put("continuing_subword_prefix", "");
-    model.put("end_of_word_suffix", "");
-    model.put("fuse_unk", false);
-    model.put("byte_fallback", false);
-    ObjectNode vocab = model.putObject("vocab");
-    int extra = 0;
-    for (int b = 0; b < 256; b++) {
-      boolean printable = (b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) || b >= 0xAE;
-      vocab.put(new String(Character.toChars(printable ? b : 256 + extra++)), b);
-    }
-    vocab.put("<|endoftext|>", EOS);
-    model.putArray("merges");
-    return root.toString();
-  }
-
-  private static ObjectNode byteLevel(boolean prefix) {
-    ObjectNode n = Json.MAPPER.createObjectNode();
-    n.put("type", "ByteLevel");
-    n.put("add_prefix_space", prefix);
-    n.put("trim_offsets", true);
-    n.put("use_regex", true);
-    return n;
+    return ByteLevelBpeTokenizerJson.bytesOnly().toString();
   }
 }

@@ -1,4 +1,4 @@
-package io.distillery.models.generator;
+package io.distillery.export.gpt;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -93,6 +93,27 @@ public final class ByteLevelBpeTokenizerJson {
         .forEach(e -> vocab.put(e.getKey(), e.getValue()));
     vocab.put(END_OF_TEXT, eotId);
 
+    return tree(vocab, mergeArray, eotId);
+  }
+
+  /**
+   * The bytes-only tokenizer: the 256 byte tokens (GPT-2's byte-to-unicode alphabet, ids 0..255),
+   * no merges, {@code <|endoftext|>} as id 256. Every UTF-8 byte is one token; small test models
+   * use it.
+   */
+  public static ObjectNode bytesOnly() {
+    JsonNodeFactory f = JsonNodeFactory.instance;
+    ObjectNode vocab = f.objectNode();
+    unicodeToByte().entrySet().stream()
+        .sorted(Map.Entry.comparingByValue())
+        .forEach(e -> vocab.put(new String(Character.toChars(e.getKey())), e.getValue()));
+    vocab.put(END_OF_TEXT, BYTE_TOKENS);
+    return tree(vocab, f.arrayNode(), BYTE_TOKENS);
+  }
+
+  /** The tokenizer.json around a byte-level BPE vocabulary and merge list. */
+  private static ObjectNode tree(ObjectNode vocab, ArrayNode mergeArray, int eotId) {
+    JsonNodeFactory f = JsonNodeFactory.instance;
     ObjectNode root = f.objectNode();
     root.put("version", "1.0");
     root.putNull("truncation");
