@@ -40,7 +40,11 @@ final class StageLog {
         throw BadInputException.of(file, "not a stages file (" + e.getMessage() + ")");
       }
       String found = root.path("config_sha256").asText();
-      if (!found.equals(fingerprint)) {
+      if (!found.equals(fingerprint) && sameSettings(identity, root.path("config"))) {
+        // same settings; only options added to the config format since (all unset) differ
+        root.put("config_sha256", fingerprint);
+        root.set("config", identity);
+      } else if (!found.equals(fingerprint)) {
         List<String> changed = new ArrayList<>();
         identity.fieldNames().forEachRemaining(k -> {
           if (!identity.get(k).toString().equals(String.valueOf(root.path("config").get(k)))) {
@@ -58,6 +62,35 @@ final class StageLog {
     StageLog log = new StageLog(file, root);
     log.save();
     return log;
+  }
+
+  /** Equal once unset options are dropped and numbers are read back alike (1 as int or long). */
+  static boolean sameSettings(JsonNode a, JsonNode b) {
+    try {
+      return Json.MAPPER.readTree(withoutNulls(a).toString())
+          .equals(Json.MAPPER.readTree(withoutNulls(b).toString()));
+    } catch (IOException e) {
+      throw new IllegalStateException("a tree always reads back", e);
+    }
+  }
+
+  /** A copy without null-valued fields, at any depth: an unset option equals an absent one. */
+  static JsonNode withoutNulls(JsonNode node) {
+    if (node.isObject()) {
+      ObjectNode out = Json.MAPPER.createObjectNode();
+      node.fields().forEachRemaining(e -> {
+        if (!e.getValue().isNull()) {
+          out.set(e.getKey(), withoutNulls(e.getValue()));
+        }
+      });
+      return out;
+    }
+    if (node.isArray()) {
+      com.fasterxml.jackson.databind.node.ArrayNode out = Json.MAPPER.createArrayNode();
+      node.forEach(v -> out.add(withoutNulls(v)));
+      return out;
+    }
+    return node;
   }
 
   boolean done(Pipeline.Stage s) {

@@ -33,6 +33,7 @@ public final class GenerationBench {
   static final int NEW_TOKENS = 64;
   private static final int[] CACHED_BATCHES = {1, 16, 64};
   private static final int[] NO_CACHE_BATCHES = {1, 16};
+  private static final int WARMUP_RUNS = 5;
   private static final String TEXT = "The sea was calm and the sky was grey over the harbour, where"
       + " the old ships rested against the stone walls of the town. Nobody knew when the captain"
       + " would come back, but every morning the children ran to the end of the pier to look for"
@@ -65,12 +66,35 @@ public final class GenerationBench {
     List<Row> rows = new ArrayList<>();
     try (CausalLm lm = CausalLm.open(modelDir, factory, session)) {
       long[] text = lm.tokenizer().encode(TEXT);
-      GenerationConfig cfg = GenerationConfig.greedy(NEW_TOKENS).withStopAtEos(false);
+      GenerationConfig greedy = GenerationConfig.greedy(NEW_TOKENS).withStopAtEos(false);
+      List<Config> configs = new ArrayList<>();
       for (int batch : CACHED_BATCHES) {
-        rows.add(measure(lm, text, batch, cfg.withCache(CacheMode.ON), "kv-cache", reps, log));
+        configs.add(new Config("kv-cache", batch, greedy.withCache(CacheMode.ON)));
       }
       for (int batch : NO_CACHE_BATCHES) {
-        rows.add(measure(lm, text, batch, cfg.withCache(CacheMode.OFF), "no-cache", reps, log));
+        configs.add(new Config("no-cache", batch, greedy.withCache(CacheMode.OFF)));
+      }
+      // warm-up: the Java sampling loops need the JIT (first runs here were 2x slower), then
+      // every configuration once
+      for (int i = 0; i < WARMUP_RUNS; i++) {
+        timeOne(lm, text, configs.get(1));
+      }
+      double[][] secs = new double[configs.size()][reps];
+      for (int r = -1; r < reps; r++) { // round-robin, so drift hits every configuration alike
+        for (int c = 0; c < configs.size(); c++) {
+          double s = timeOne(lm, text, configs.get(c));
+          if (r >= 0) {
+            secs[c][r] = s;
+          }
+        }
+      }
+      for (int c = 0; c < configs.size(); c++) {
+        Config config = configs.get(c);
+        double median = Stats.median(secs[c]);
+        Row row = new Row(config.path(), config.batch(), config.batch() * NEW_TOKENS / median, median);
+        log.printf(Locale.ROOT, "[bench] %s batch %d: %.0f new tokens/s (%.3f s per run)%n",
+            row.path(), row.batch(), row.tokensPerSecond(), row.secondsPerRun());
+        rows.add(row);
       }
     }
     return new Report(modelDir, threads, params, gflops, ceiling, rows,
@@ -79,31 +103,26 @@ public final class GenerationBench {
         rate(rows, "kv-cache", 16) / ceiling);
   }
 
-  private static Row measure(CausalLm lm, long[] text, int batch, GenerationConfig cfg,
-      String path, int reps, PrintStream log) {
+  private record Config(String path, int batch, GenerationConfig generation) {}
+
+  /** Seconds for one generation of {@link #NEW_TOKENS} new tokens on every row. */
+  private static double timeOne(CausalLm lm, long[] text, Config c) {
     List<long[]> prompts = new ArrayList<>();
     List<String> labels = new ArrayList<>();
-    for (int b = 0; b < batch; b++) {
+    for (int b = 0; b < c.batch(); b++) {
       int start = (b * 3) % (text.length - PROMPT_TOKENS);
       prompts.add(Arrays.copyOfRange(text, start, start + PROMPT_TOKENS));
       labels.add("p" + b);
     }
-    double[] rates = new double[reps];
-    double[] secs = new double[reps];
-    for (int r = -1; r < reps; r++) {
-      long t0 = System.nanoTime();
-      List<Generation> out = lm.generateIds(labels, prompts, cfg);
-      double s = (System.nanoTime() - t0) / 1e9;
-      long tokens = out.stream().mapToLong(g -> g.tokenIds().length).sum();
-      if (r >= 0) {
-        rates[r] = tokens / s;
-        secs[r] = s;
-      }
+    long t0 = System.nanoTime();
+    List<Generation> out = lm.generateIds(labels, prompts, c.generation());
+    double s = (System.nanoTime() - t0) / 1e9;
+    long tokens = out.stream().mapToLong(g -> g.tokenIds().length).sum();
+    if (tokens != (long) c.batch() * NEW_TOKENS) {
+      throw new IllegalStateException("expected " + c.batch() * NEW_TOKENS + " new tokens, got "
+          + tokens);
     }
-    Row row = new Row(path, batch, Stats.median(rates), Stats.median(secs));
-    log.printf(Locale.ROOT, "[bench] %s batch %d: %.0f new tokens/s (%.3f s per run)%n", path,
-        batch, row.tokensPerSecond(), row.secondsPerRun());
-    return row;
+    return s;
   }
 
   private static double matmulGflops(SessionFactory factory, SessionConfig session) {
