@@ -58,9 +58,11 @@ public final class BenchReportFiles {
         r.config().latencyRuns(), ModelBench.LATENCY_BLOCK, r.config().throughputReps()));
     ModelBench.ModelFigures t = r.models().get(0);
     ModelBench.ModelFigures s = r.models().get(1);
-    sb.append(String.format(Locale.ROOT, "Cold-cache p50 (each call right after the other model's):"
-        + " teacher %.2f ms, student %.2f ms, %.1fx.%n", t.p50ColdMs(), s.p50ColdMs(),
-        r.coldLatencyP50Speedup()));
+    if (t.p50ColdMs() > 0 && s.p50ColdMs() > 0) { // reports written before this figure lack it
+      sb.append(String.format(Locale.ROOT, "Cold-cache p50 (each call right after the other"
+          + " model's): teacher %.2f ms, student %.2f ms, %.1fx.%n", t.p50ColdMs(), s.p50ColdMs(),
+          r.coldLatencyP50Speedup()));
+    }
     return sb.toString();
   }
 
