@@ -15,7 +15,6 @@ import io.distillery.train.distill.DistillResult;
 import io.distillery.train.distill.Distiller;
 import io.distillery.train.loss.KdLoss;
 import io.distillery.train.student.StudentConfig;
-import io.distillery.train.student.TeacherEmbeddings;
 import io.distillery.train.student.TokenizerVocabulary;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -157,21 +156,14 @@ public record DistillStage(Path corpus, Path teacher, RunConfig.Student student,
       d = d.withCheckpointEvery(s.checkpointEvery());
     }
     // Teacher embeddings are the main accuracy lever: on when asked, and by default when the
-    // teacher has a BERT-style fp32 word-embedding table (an int8 export has none).
-    if (Boolean.TRUE.equals(s.teacherEmbeddings())
-        || (s.teacherEmbeddings() == null && hasWordEmbeddings(teacherOnnx))) {
+    // teacher has a BERT-style fp32 word-embedding table (an int8 export has none); the
+    // distiller reads the table once and falls back to scratch when it is absent.
+    if (Boolean.TRUE.equals(s.teacherEmbeddings())) {
       d = d.withTeacherEmbeddings(teacherOnnx);
+    } else if (s.teacherEmbeddings() == null) {
+      d = d.withTeacherEmbeddingsIfPresent(teacherOnnx);
     }
     return d;
-  }
-
-  private static boolean hasWordEmbeddings(Path teacherOnnx) {
-    try {
-      TeacherEmbeddings.read(teacherOnnx);
-      return true;
-    } catch (BadInputException e) {
-      return false;
-    }
   }
 
   /** Provenance for the ONNX metadata_props. */

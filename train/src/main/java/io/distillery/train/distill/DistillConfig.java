@@ -142,6 +142,14 @@ public record DistillConfig(int epochs, int steps, int batchSize, double learnin
     return withEmbeddingInit(EmbeddingInit.fromTeacher(teacherOnnx));
   }
 
+  /**
+   * The teacher's embeddings when its ONNX has a BERT-style fp32 word-embedding table, else from
+   * scratch: the distiller reads the table once and decides.
+   */
+  public DistillConfig withTeacherEmbeddingsIfPresent(Path teacherOnnx) {
+    return withEmbeddingInit(EmbeddingInit.fromTeacherIfPresent(teacherOnnx));
+  }
+
   public DistillConfig withOptimizer(int batch, double lr, double decayRate, double warmup,
       LrDecay shape, double clip) {
     return new DistillConfig(epochs, steps, batch, lr, decayRate, warmup, shape, clip, seed, loss,

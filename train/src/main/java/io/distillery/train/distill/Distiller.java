@@ -303,8 +303,17 @@ public final class Distiller {
 
   private void initEmbeddings(StudentClassifier model, EmbeddingInit init) {
     if (init instanceof EmbeddingInit.FromTeacher t) {
-      TeacherEmbeddings.Report r = TeacherEmbeddings.initialize(model,
-          TeacherEmbeddings.read(t.teacherOnnx()), t.rms());
+      TeacherEmbeddings.Table table;
+      try {
+        table = TeacherEmbeddings.read(t.teacherOnnx());
+      } catch (BadInputException e) {
+        if (t.required()) {
+          throw e;
+        }
+        log.printf(Locale.ROOT, "[distill] token embeddings from scratch: %s%n", e.getMessage());
+        return;
+      }
+      TeacherEmbeddings.Report r = TeacherEmbeddings.initialize(model, table, t.rms());
       log.printf(Locale.ROOT, "[distill] token embeddings from the teacher: %s (%s)%n",
           r.outcome(), r.detail());
     }

@@ -17,8 +17,10 @@ public sealed interface EmbeddingInit permits EmbeddingInit.FromScratch, Embeddi
    *
    * @param teacherOnnx the teacher's model.onnx (with a BERT-style word-embedding initializer)
    * @param rms per-element root-mean-square the table is rescaled to (> 0)
+   * @param required fail when the teacher has no such table; otherwise start from scratch (an
+   *     int8 export, say) and say so
    */
-  record FromTeacher(Path teacherOnnx, double rms) implements EmbeddingInit {
+  record FromTeacher(Path teacherOnnx, double rms, boolean required) implements EmbeddingInit {
     public FromTeacher {
       if (teacherOnnx == null) {
         throw new ConfigException("teacher embedding init: teacherOnnx must be set");
@@ -34,6 +36,11 @@ public sealed interface EmbeddingInit permits EmbeddingInit.FromScratch, Embeddi
   }
 
   static EmbeddingInit fromTeacher(Path teacherOnnx) {
-    return new FromTeacher(teacherOnnx, DEFAULT_TEACHER_RMS);
+    return new FromTeacher(teacherOnnx, DEFAULT_TEACHER_RMS, true);
+  }
+
+  /** The teacher's table when it has one, else from scratch. */
+  static EmbeddingInit fromTeacherIfPresent(Path teacherOnnx) {
+    return new FromTeacher(teacherOnnx, DEFAULT_TEACHER_RMS, false);
   }
 }

@@ -159,6 +159,22 @@ class DistillerTest {
     assertTrue(e.getMessage().contains("outside the student vocabulary [0, 10)"), e.getMessage());
   }
 
+  @Test
+  void teacherEmbeddingsFallBackToScratchOnlyWhenOptional() {
+    Path noTable = io.distillery.export.graph.Benchmarks.writeMatMulModel(4, dir.resolve("mm.onnx"));
+    List<DistillExample> train = examples(16, 7, false);
+    DistillResult r = new Distiller(log).distill(train, Optional.empty(), tokenizer, TINY,
+        config(1).withTeacherEmbeddingsIfPresent(noTable), dir.resolve("optional"));
+    assertTrue(r.completed());
+    String text = logBytes.toString(StandardCharsets.UTF_8);
+    assertTrue(text.contains("[distill] token embeddings from scratch") && text.contains("mm.onnx"),
+        text);
+    BadInputException e = assertThrows(BadInputException.class, () -> new Distiller(log).distill(
+        train, Optional.empty(), tokenizer, TINY, config(1).withTeacherEmbeddings(noTable),
+        dir.resolve("required")));
+    assertTrue(e.getMessage().contains("no initializer named"), e.getMessage());
+  }
+
   private static List<List<Number>> summary(DistillResult r) {
     return r.history().stream().map(e -> List.<Number>of(e.step(), e.trainLoss(), e.devAccuracy()))
         .toList();
