@@ -83,11 +83,12 @@ public final class Synthesizer {
       manifest = CorpusReader.verify(outDir);
       checkSame(outDir.resolve(Manifest.FILE), manifest, fresh);
       if (!manifest.complete()) {
-        restore(outDir, filters);
+        source.resume(manifest.shards().size(), restore(outDir, filters));
       }
     } else {
       refuseForeignShards(outDir);
       manifest = fresh;
+      source.resume(0, List.of());
     }
     cleanUp(outDir, manifest.shards().size());
     manifest.write(outDir);
@@ -99,6 +100,7 @@ public final class Synthesizer {
     int written = 0;
     while (!manifest.complete() && (config.maxShards() == 0 || written < config.maxShards())) {
       ShardEntry entry = writeShard(config, source, teacher, filters, outDir, manifest, labelTotals, progress);
+      source.committed(entry.index() + 1); // a learning source checkpoints before the manifest moves
       manifest = manifest.withShard(entry);
       manifest.write(outDir);
       written++;
@@ -144,28 +146,52 @@ public final class Synthesizer {
         candidates += batch.size();
         List<Candidate> passed = new ArrayList<>();
         List<Filters.Screened> screens = new ArrayList<>();
-        for (Candidate c : batch) {
-          Filters.Screened s = filters.screen(c.text());
+        boolean[] passes = new boolean[batch.size()];
+        for (int i = 0; i < batch.size(); i++) {
+          Filters.Screened s = filters.screen(batch.get(i).text());
           if (s.passed()) {
-            passed.add(c);
+            passed.add(batch.get(i));
             screens.add(s);
+            passes[i] = true;
           } else {
             rejections.add(s.rejection());
           }
         }
         int before = shard.count();
-        if (!passed.isEmpty()) {
-          label(config, teacher, filters, passed, screens, shard, size, labelTotals, rejections, source);
-        }
+        List<ScoredSample> scored = passed.isEmpty() ? List.of()
+            : label(config, teacher, filters, passed, screens, shard, size, labelTotals, rejections);
+        source.feedback(inBatchOrder(batch, passes, scored));
         progress.advance(shard.count() - before, batch.size(), index);
       }
       return shard.commit(candidates, rejections);
     }
   }
 
-  private void label(SynthConfig config, ClassifierModel teacher, Filters filters, List<Candidate> passed,
-      List<Filters.Screened> screens, ShardWriter shard, int size, long[] labelTotals,
-      RejectionCounts rejections, TextSource source) {
+  /**
+   * The teacher's verdict on every candidate of a batch, in batch order: filtered candidates as
+   * {@link ScoredSample#filtered}; the scored ones as labelled (the shard may have filled before
+   * the batch's tail was scored: that tail is left out).
+   */
+  private static List<ScoredSample> inBatchOrder(List<Candidate> batch, boolean[] passes,
+      List<ScoredSample> scored) {
+    List<ScoredSample> out = new ArrayList<>(batch.size());
+    int k = 0;
+    for (int i = 0; i < batch.size(); i++) {
+      Candidate c = batch.get(i);
+      if (!passes[i]) {
+        out.add(ScoredSample.filtered(c.prompt(), c.intendedLabel(), c.text(), c.generatorLogProb()));
+      } else if (k < scored.size()) {
+        out.add(scored.get(k++));
+      } else {
+        break;
+      }
+    }
+    return out;
+  }
+
+  private List<ScoredSample> label(SynthConfig config, ClassifierModel teacher, Filters filters,
+      List<Candidate> passed, List<Filters.Screened> screens, ShardWriter shard, int size,
+      long[] labelTotals, RejectionCounts rejections) {
     List<String> texts = new ArrayList<>(passed.size());
     passed.forEach(c -> texts.add(c.text()));
     float[][] logits = teacher.classifier().logits(texts);
@@ -190,7 +216,7 @@ public final class Synthesizer {
       scored.add(new ScoredSample(c.prompt(), c.intendedLabel(), c.text(), c.generatorLogProb(),
           logits[i], label, accepted));
     }
-    source.feedback(scored);
+    return scored;
   }
 
   /**
@@ -289,13 +315,17 @@ public final class Synthesizer {
     return Optional.of(path + " was " + was + ", now " + now);
   }
 
-  /** Replays the committed corpus into the dedup state. */
-  private static void restore(Path outDir, Filters filters) {
+  /** Replays the committed corpus into the dedup state; returns it for the source's resume. */
+  private static List<CorpusRecord> restore(Path outDir, Filters filters) {
+    List<CorpusRecord> records = new ArrayList<>();
     try (CorpusReader reader = CorpusReader.open(outDir)) {
       while (reader.hasNext()) {
-        filters.restore(reader.next().text());
+        CorpusRecord r = reader.next();
+        filters.restore(r.text());
+        records.add(r);
       }
     }
+    return records;
   }
 
   /** A folder with shard files but no manifest was not written by this class: leave it alone. */

@@ -7,8 +7,11 @@ package io.distillery.synth.prompt;
  *     domain 0), so a learning strategy can credit the recipe rather than the text
  * @param text what the generator continues
  * @param intendedLabel the label the prompt asks for, or {@link #NO_LABEL}
+ * @param sampleStart the tail of {@code text} that is part of the sample itself (a topic prompt
+ *     such as "The acting"; PromptDFD's sample is topic prompt + content), {@code ""} when the
+ *     sample is the continuation alone
  */
-public record Prompt(String id, String text, int intendedLabel) {
+public record Prompt(String id, String text, int intendedLabel, String sampleStart) {
   /** The intended label of a text that was not written for any label (e.g. a raw corpus line). */
   public static final int NO_LABEL = -1;
 
@@ -19,9 +22,17 @@ public record Prompt(String id, String text, int intendedLabel) {
     if (text == null || text.isEmpty()) {
       throw new IllegalArgumentException("prompt " + id + ": text must be non-empty");
     }
+    if (sampleStart == null || !text.endsWith(sampleStart)) {
+      throw new IllegalArgumentException("prompt " + id + ": sampleStart must end the text");
+    }
     if (intendedLabel < NO_LABEL) {
       throw new IllegalArgumentException(
           "prompt " + id + ": intendedLabel must be >= -1, got " + intendedLabel);
     }
+  }
+
+  /** A prompt whose sample is the continuation alone. */
+  public Prompt(String id, String text, int intendedLabel) {
+    this(id, text, intendedLabel, "");
   }
 }

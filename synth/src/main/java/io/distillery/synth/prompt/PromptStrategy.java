@@ -1,6 +1,7 @@
 package io.distillery.synth.prompt;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.distillery.synth.corpus.CorpusRecord;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -23,4 +24,17 @@ public interface PromptStrategy {
 
   /** What this strategy is, for the corpus manifest's provenance (kind and settings). */
   ObjectNode describe();
+  /**
+   * Shard {@code shards - 1} was just committed (the manifest listing it comes next): a learning
+   * strategy checkpoints here, under a name that says after how many shards, keeping the previous
+   * checkpoint until the manifest is written. Default: nothing.
+   */
+  default void committed(int shards) {}
+
+  /**
+   * Before writing resumes after {@code shards} committed shards (0 for a fresh corpus): a learning
+   * strategy restores the state it had {@link #committed} there. {@code corpus} is the committed
+   * corpus in id order. Default: nothing.
+   */
+  default void resume(int shards, List<CorpusRecord> corpus) {}
 }

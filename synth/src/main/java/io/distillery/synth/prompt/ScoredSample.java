@@ -9,10 +9,11 @@ package io.distillery.synth.prompt;
  * @param text the candidate text
  * @param generatorLogProb sum of the generator's log-probabilities of the kept tokens, NaN when
  *     no generator wrote it
- * @param logits the teacher's logits {@code [L]}
- * @param label the teacher's argmax
- * @param accepted whether the text was written to the corpus (false: rejected after labelling,
- *     e.g. a surplus label or a duplicate within its batch)
+ * @param logits the teacher's logits {@code [L]}, null when the filters threw the text away
+ *     before the teacher saw it
+ * @param label the teacher's argmax, -1 for a filtered text
+ * @param accepted whether the text was written to the corpus (false: filtered, or rejected after
+ *     labelling, e.g. a surplus label or a duplicate within its batch)
  */
 public record ScoredSample(
     String prompt,
@@ -21,4 +22,15 @@ public record ScoredSample(
     double generatorLogProb,
     float[] logits,
     int label,
-    boolean accepted) {}
+    boolean accepted) {
+  /** A candidate the filters rejected before labelling. */
+  public static ScoredSample filtered(String prompt, int intendedLabel, String text,
+      double generatorLogProb) {
+    return new ScoredSample(prompt, intendedLabel, text, generatorLogProb, null, -1, false);
+  }
+
+  /** Whether the filters threw it away before the teacher saw it. */
+  public boolean isFiltered() {
+    return logits == null;
+  }
+}

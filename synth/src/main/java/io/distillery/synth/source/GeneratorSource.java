@@ -11,7 +11,8 @@ import java.util.SplittableRandom;
 
 /**
  * Candidates written by a generator: a {@link PromptStrategy} picks the prompts, the generator
- * continues them, and each continuation is cut to one text by {@link ContinuationCutter}. The
+ * continues them, and each continuation is cut to one text by {@link ContinuationCutter}; a
+ * prompt's {@link Prompt#sampleStart} (a topic prompt) is kept in front of its continuation. The
  * candidate's log-probability is the sum over the new tokens that the cut kept.
  *
  * <p>Each shard gets a fresh {@link SplittableRandom} from its shard seed; each batch draws its
@@ -55,13 +56,15 @@ public final class GeneratorSource implements TextSource {
     List<Candidate> out = new ArrayList<>(gens.size());
     for (int i = 0; i < gens.size(); i++) {
       Continuation g = gens.get(i);
-      ContinuationCutter.Cut cut = cutter.cut(g.text());
-      int kept = keptTokens(g, cut.end());
+      Prompt p = batch.get(i);
+      // a topic prompt starts the sample itself: cut prompt tail + continuation as one text
+      String start = p.sampleStart();
+      ContinuationCutter.Cut cut = cutter.cut(start + g.text());
+      int kept = keptTokens(g, Math.max(0, cut.end() - start.length()));
       double logProb = 0;
       for (int t = 0; t < kept; t++) {
         logProb += g.tokenLogProbs()[t];
       }
-      Prompt p = batch.get(i);
       out.add(new Candidate(cut.text(), p.text(), p.intendedLabel(), logProb));
     }
     return out;
@@ -90,6 +93,16 @@ public final class GeneratorSource implements TextSource {
   @Override
   public void feedback(List<ScoredSample> samples) {
     prompts.feedback(samples);
+  }
+
+  @Override
+  public void committed(int shards) {
+    prompts.committed(shards);
+  }
+
+  @Override
+  public void resume(int shards, List<io.distillery.synth.corpus.CorpusRecord> corpus) {
+    prompts.resume(shards, corpus);
   }
 
   @Override

@@ -1,0 +1,125 @@
+package io.distillery.learn.policy;
+
+import java.util.SplittableRandom;
+
+/**
+ * One softmax categorical π = softmax(θ) trained by REINFORCE, plain SGD on θ. The gradient of
+ * the objective {@code E[A·log π(a)] + entropyBonus·H(π) − klPenalty·KL(π ‖ π₀)} with respect to
+ * θ is, per sampled {@code a} with advantage {@code A}: {@code A·(e_a − π)}; for the entropy:
+ * {@code −π_j (log π_j + H)}; for the KL: {@code π_j (log(π_j / π₀_j) − KL)}.
+ */
+public final class CategoricalFactor {
+  private final double[] theta;
+  private final double[] start;
+
+  /** A categorical over {@code n} choices starting from {@code initialLogits} (copied). */
+  public CategoricalFactor(double[] initialLogits) {
+    if (initialLogits.length == 0) {
+      throw new IllegalArgumentException("a categorical needs at least one choice");
+    }
+    this.theta = initialLogits.clone();
+    this.start = softmax(initialLogits);
+  }
+
+  public int size() {
+    return theta.length;
+  }
+
+  public double[] logits() {
+    return theta.clone();
+  }
+
+  /** Overwrites the logits (restoring saved state). */
+  public void setLogits(double[] logits) {
+    if (logits.length != theta.length) {
+      throw new IllegalArgumentException("expected " + theta.length + " logits, found " + logits.length);
+    }
+    System.arraycopy(logits, 0, theta, 0, theta.length);
+  }
+
+  public double[] probabilities() {
+    return softmax(theta);
+  }
+
+  /** A draw from π with {@code rng}. */
+  public int sample(SplittableRandom rng) {
+    double[] p = probabilities();
+    double u = rng.nextDouble();
+    double acc = 0;
+    for (int i = 0; i < p.length; i++) {
+      acc += p[i];
+      if (u < acc) {
+        return i;
+      }
+    }
+    return p.length - 1;
+  }
+
+  public double logProb(int choice) {
+    return Math.log(probabilities()[choice]);
+  }
+
+  public double entropy() {
+    double h = 0;
+    for (double q : probabilities()) {
+      if (q > 0) {
+        h -= q * Math.log(q);
+      }
+    }
+    return h;
+  }
+
+  public double klToStart() {
+    double[] p = probabilities();
+    double kl = 0;
+    for (int i = 0; i < p.length; i++) {
+      if (p[i] > 0) {
+        kl += p[i] * (Math.log(p[i]) - Math.log(start[i]));
+      }
+    }
+    return Math.max(0, kl);
+  }
+
+  /**
+   * One ascent step: the mean of {@code A_i (e_{a_i} − π)} over the samples, plus the entropy and
+   * KL gradients, times {@code learningRate}. No samples: only the regularisers act.
+   */
+  public void update(int[] choices, double[] advantages, double learningRate, double entropyBonus,
+      double klPenalty) {
+    double[] p = probabilities();
+    double[] grad = new double[p.length];
+    int n = choices.length;
+    for (int k = 0; k < n; k++) {
+      double a = advantages[k] / n;
+      for (int j = 0; j < p.length; j++) {
+        grad[j] -= a * p[j];
+      }
+      grad[choices[k]] += a;
+    }
+    double h = entropy();
+    double kl = klToStart();
+    for (int j = 0; j < p.length; j++) {
+      double logP = Math.log(Math.max(p[j], 1e-300));
+      grad[j] += entropyBonus * (-p[j] * (logP + h));
+      grad[j] -= klPenalty * p[j] * (logP - Math.log(start[j]) - kl);
+      theta[j] += learningRate * grad[j];
+    }
+  }
+
+  static double[] softmax(double[] x) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (double v : x) {
+      max = Math.max(max, v);
+    }
+    double[] e = new double[x.length];
+    double sum = 0;
+    for (int i = 0; i < x.length; i++) {
+      e[i] = Math.exp(x[i] - max);
+      sum += e[i];
+    }
+    for (int i = 0; i < x.length; i++) {
+      e[i] /= sum;
+    }
+    return e;
+  }
+}

@@ -1,0 +1,33 @@
+package io.distillery.learn.policy;
+
+import io.distillery.core.ConfigException;
+
+/**
+ * REINFORCE settings shared by the topic policies.
+ *
+ * @param learningRate step size (SGD on the categorical's logits; Adam's for a GPT policy)
+ * @param entropyBonus weight of the policy entropy in the objective
+ * @param klPenalty weight of KL(π ‖ π₀) to the initial policy
+ * @param baselineDecay the per-label moving-average baseline keeps this share of its value per
+ *     update, in [0, 1)
+ */
+public record PolicySettings(double learningRate, double entropyBonus, double klPenalty,
+    double baselineDecay) {
+  public PolicySettings {
+    if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
+      throw new ConfigException("prompter learning_rate must be > 0, got " + learningRate);
+    }
+    if (!(entropyBonus >= 0) || !(klPenalty >= 0)) {
+      throw new ConfigException("prompter entropy and kl weights must be >= 0, got " + entropyBonus
+          + " and " + klPenalty);
+    }
+    if (!(baselineDecay >= 0 && baselineDecay < 1)) {
+      throw new ConfigException("prompter baseline_decay must be in [0, 1), got " + baselineDecay);
+    }
+  }
+
+  /** SGD step 1.0, entropy bonus 0.01, KL penalty 0.05, baseline decay 0.9 (categorical). */
+  public static PolicySettings categoricalDefaults() {
+    return new PolicySettings(1.0, 0.01, 0.05, 0.9);
+  }
+}
