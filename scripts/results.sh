@@ -1,20 +1,27 @@
 #!/usr/bin/env bash
-# Fills the README's results table: for each demo task and seed, the teacher and three students
-# (data-driven KD on the real train split, data-free from template prompts + the demo generator,
-# data-free from the raw general-domain corpus), each scored on the task's TEST split by
-# `distillery bench`. Settings are the example configs' (chosen on dev). Prints mean ± std per cell
-# and writes runs/results/results.json.
+# Fills the README's results table: for each demo task, row and seed, one `distillery run` whose
+# student is scored on the task's TEST split by `distillery bench` (the test split is read only
+# there). Data-free rows read no real task text: model selection uses a held-out 10% of the
+# synthetic corpus (teacher labels). Only the data_driven row uses the real train and dev splits.
+# Every row writes 4,000 corpus samples (data_driven: each real train text once).
 #
-#   scripts/results.sh [seeds...]        default seeds: 1 2 3; TASKS="sentiment" limits the tasks
+#   scripts/results.sh [seeds...]     default seeds: 1 2 3
+#   TASKS="sentiment spam"            tasks (default both)
+#   ROWS="template raw_corpus ..."    rows (default all): data_driven template raw_corpus
+#                                     raw_teacher categorical categorical_no_disagreement
+#                                     categorical_no_novelty
+#   OUT=runs/results                  where the run folders go
+# Prints mean ± std per cell and writes $OUT/results.json (scripts/results_table.py).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 if [ $# -gt 0 ]; then SEEDS=("$@"); else SEEDS=(1 2 3); fi
-read -r -a TASKS <<< "${TASKS:-sentiment spam}"   # e.g. TASKS=sentiment scripts/results.sh 1
-OUT=runs/results
+read -r -a TASKS <<< "${TASKS:-sentiment spam}"
+read -r -a ROWS <<< "${ROWS:-data_driven template raw_corpus raw_teacher categorical}"
+OUT="${OUT:-runs/results}"
 mkdir -p "$OUT"
 
-./distillery models build >&2
+[ -d models/build/teachers/sentiment ] && [ -d models/build/teachers/spam ] || ./distillery models build >&2
 [ -f models/build/general/corpus.jsonl ] || ./distillery models corpus >&2
 
 declare -A DESC=(
@@ -22,45 +29,52 @@ declare -A DESC=(
   [spam]="Is an English email (its subject line and first 200 words) legitimate mail (ham) or unsolicited bulk mail (spam)?")
 declare -A LABELS=([sentiment]="[negative, positive]" [spam]="[ham, spam]")
 declare -A DATA=([sentiment]=models/data/sentiment [spam]=models/build/data/spam)
-declare -A SAMPLES=([sentiment]=4000 [spam]=4000)
 # emails are long (subject + 200 words): raise the synth length filter for spam
 declare -A LENGTH=([sentiment]="" [spam]=", max_chars: 4000, max_words: 400")
+GEN="{kind: generator, generator: models/generator}"
+RAW="{kind: raw_corpus, corpus: models/build/general/corpus.jsonl"
 
 config() { # task row seed -> path of a config file
-  local task=$1 row=$2 seed=$3 file="$OUT/$1-$2-$3.yaml" source
+  local task=$1 row=$2 seed=$3 file="$OUT/$1-$2-$3.yaml" source prompts="" dev="" samples=4000
   case $row in
-    data_driven) source="{kind: raw_corpus, corpus: ${DATA[$task]}/train.jsonl, unit: line}" ;;
-    template)    source="{kind: generator, generator: models/generator}" ;;
-    raw_corpus)  source="{kind: raw_corpus, corpus: models/build/general/corpus.jsonl}" ;;
+    data_driven) source="{kind: raw_corpus, corpus: ${DATA[$task]}/train.jsonl, unit: line}"
+                 dev="dev: ${DATA[$task]}/dev.jsonl"
+                 samples=$(( $(wc -l < "${DATA[$task]}/train.jsonl") * 85 / 100 )) ;;
+    template)    source="$GEN" ;;
+    raw_corpus)  source="$RAW}" ;;
+    raw_teacher) source="$RAW, select: teacher_confident}" ;;
+    categorical) source="$GEN"; prompts="prompts: {kind: categorical}" ;;
+    categorical_no_disagreement) source="$GEN"; prompts="prompts: {kind: categorical, reward: {disagreement: 0}}" ;;
+    categorical_no_novelty) source="$GEN"; prompts="prompts: {kind: categorical, reward: {novelty: 0}}" ;;
+    *) echo "unknown row $row" >&2; exit 2 ;;
   esac
-  local samples=${SAMPLES[$task]}
-  # the data-driven row uses each real train text once (those that pass the length filters)
-  [ "$row" = data_driven ] && samples=$(( $(wc -l < "${DATA[$task]}/train.jsonl") * 85 / 100 ))
   cat > "$file" <<YAML
 task: {labels: ${LABELS[$task]}, description: "${DESC[$task]}"}
 teacher: models/build/teachers/$task
 source: $source
+$prompts
 out: $OUT/$task-$row-$seed
 seed: $seed
 synth: {samples: $samples, shard_size: 500, rebalance: $([ "$row" = data_driven ] && echo false || echo true)${LENGTH[$task]}}
-distill: {epochs: 10}
-dev: ${DATA[$task]}/dev.jsonl
+distill: {epochs: 10, threads: 1}
+$dev
 bench: {data: ${DATA[$task]}/test.jsonl, threads: 1, latency_runs: 200}
 YAML
   echo "$file"
 }
 
 for task in "${TASKS[@]}"; do
-  for row in data_driven template raw_corpus; do
-    if [ "$row" = template ] && [ ! -f models/generator/model.onnx ]; then
-      echo "skip $task/$row: no demo generator in models/generator (see README)" >&2
-      continue
-    fi
+  for row in "${ROWS[@]}"; do
     for seed in "${SEEDS[@]}"; do
-      ./distillery run "$(config "$task" "$row" "$seed")" >&2
+      dir="$OUT/$task-$row-$seed"
+      [ -f "$dir/bench/report.json" ] && continue
+      start=$(date +%s)
+      ./distillery run "$(config "$task" "$row" "$seed")" > "$OUT/$task-$row-$seed.log" 2>&1 \
+        || { echo "FAILED: $task $row $seed (see $OUT/$task-$row-$seed.log)" >&2; continue; }
+      echo "$(( $(date +%s) - start ))" > "$dir/wall_seconds"
+      echo "done: $task $row $seed in $(cat "$dir/wall_seconds") s" >&2
     done
   done
 done
 
-# Collect: teacher and student test accuracy from every bench report.
 python3 scripts/results_table.py "$OUT"

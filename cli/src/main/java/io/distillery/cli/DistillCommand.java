@@ -97,6 +97,12 @@ final class DistillCommand implements Callable<Integer> {
   @Option(names = "--dropout", converter = OptionValues.Fraction.class, description = "Dropout rate (default: " + StudentConfig.DEFAULT_DROPOUT + ").")
   Double dropout;
 
+  @Option(names = "--holdout", converter = OptionValues.Fraction.class,
+      description = "Without --dev: the share of the synthetic corpus held out (teacher labels) for"
+          + " model selection and early stop; 0 = none, train a fixed number of epochs (default: "
+          + DistillStage.DEFAULT_HOLDOUT + ").")
+  Double holdout;
+
   @Option(names = "--json", description = "Print the distillation summary as JSON.")
   boolean json;
 
@@ -106,7 +112,7 @@ final class DistillCommand implements Callable<Integer> {
     DistillSummary s = new DistillStage(corpus, teacher,
         new RunConfig.Student(layers, width, heads, ffnWidth, embeddingDim, dropout),
         new RunConfig.Distill(epochs, batchSize, learningRate, temperature, alpha, patience,
-            teacherEmbeddings, checkpointEvery, threads),
+            teacherEmbeddings, checkpointEvery, threads, holdout),
         seed, dev, out, workDir).run(System.err);
     PrintWriter w = spec.commandLine().getOut();
     if (json) {

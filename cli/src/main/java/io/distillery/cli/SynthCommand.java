@@ -120,8 +120,8 @@ final class SynthCommand implements Callable<Integer> {
     RunConfig.Synth settings = new RunConfig.Synth(samples, shardSize, batchSize, rebalance,
         maxNewTokens, temperature, topP, maxShards, maxChars, maxWords);
     List<String> names = labels == null ? null : labels.stream().map(String::strip).toList();
-    SynthSummary s = new SynthStage(teacher, from, names, description, seed, settings, out)
-        .run(System.err);
+    SynthSummary s = new SynthStage(teacher, from, RunConfig.Prompts.templates(), names,
+        description, seed, settings, out).run(System.err);
     PrintWriter w = spec.commandLine().getOut();
     if (json) {
       w.println(Json.MAPPER.writeValueAsString(s));

@@ -38,12 +38,16 @@ import java.util.Optional;
  * @param student student shape overrides; null fields take the default student
  * @param settings distillation overrides; null fields take the defaults
  * @param seed seeds weight init, dropout and shuffling
- * @param dev real labelled JSON Lines (text, label) for model selection and early stop, or null
+ * @param dev real labelled JSON Lines (text, label) for model selection and early stop, or null:
+ *     then (data-free) a seeded {@code settings.holdout} share of the synthetic corpus, with the
+ *     teacher's argmax as the label, serves for selection, and no real text is read
  * @param out the student folder to write
  * @param work the distiller's checkpoint folder
  */
 public record DistillStage(Path corpus, Path teacher, RunConfig.Student student,
     RunConfig.Distill settings, long seed, Path dev, Path out, Path work) {
+  /** Share of a synthetic corpus held out for selection when no dev set is given. */
+  public static final double DEFAULT_HOLDOUT = 0.1;
 
   /** Distils, exports and writes the model card; progress goes to {@code log}. */
   public DistillSummary run(PrintStream log) {
@@ -58,6 +62,13 @@ public record DistillStage(Path corpus, Path teacher, RunConfig.Student student,
     String teacherSha = checkTeacher(manifest, teacherFolder);
     List<DistillExample> train = readCorpus();
     Optional<List<DistillExample>> devSet = Optional.ofNullable(dev).map(d -> readDev(d, labels));
+    if (dev == null) {
+      double share = settings.holdout() != null ? settings.holdout() : DEFAULT_HOLDOUT;
+      SyntheticHoldout split = SyntheticHoldout.split(train, share, seed);
+      train = split.train();
+      devSet = split.heldOut();
+      log.printf(java.util.Locale.ROOT, "[distill] no real dev set: %s%n", split.describe());
+    }
     try (TextTokenizer tokenizer = TextTokenizer.load(teacherFolder.tokenizer())) {
       StudentConfig sc = studentConfig(tokenizer, labels.size());
       DistillConfig dc = distillConfig(teacherFolder.model());

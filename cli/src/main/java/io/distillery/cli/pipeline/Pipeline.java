@@ -43,7 +43,7 @@ public final class Pipeline {
       log.println("[run] synth: done earlier (" + stages.get(Stage.synth).path("samples").asLong()
           + " samples), skipping");
     } else {
-      SynthSummary s = new SynthStage(c.teacher(), c.source(), c.task().labels(),
+      SynthSummary s = new SynthStage(c.teacher(), c.source(), c.prompts(), c.task().labels(),
           c.task().description(), c.seed(), c.synth(), corpus).run(log);
       if (!s.complete()) {
         log.printf("[run] synth stopped at %d of %d samples (synth.max_shards); rerun to continue%n",

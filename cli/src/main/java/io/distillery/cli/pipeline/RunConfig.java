@@ -13,12 +13,13 @@ import java.util.List;
  * task:    {labels: [negative, positive], description: "..."}
  * teacher: models/build/teachers/sentiment
  * source:  {kind: generator, generator: models/generator}   # or {kind: raw_corpus, corpus: FILE}
+ * prompts: {kind: categorical}       # generator prompts: templates (default), categorical, prompter
  * out:     runs/sentiment
  * seed:    1
  * synth:   {samples: 4000, shard_size: 1000, batch_size: 32, rebalance: true}
  * student: {layers: 4, width: 128, heads: 4, ffn_width: 512, embedding_dim: 64}
  * distill: {epochs: 10, batch_size: 32, learning_rate: 0.001, temperature: 2.0, alpha: 0.0, teacher_embeddings: true}
- * dev:     models/data/sentiment/dev.jsonl       # optional: real labelled dev set for early stopping
+ * dev:     models/data/sentiment/dev.jsonl  # data-driven rows only: real dev set for early stopping
  * bench:   {data: models/data/sentiment/test.jsonl, threads: 1}
  * </pre>
  */
@@ -27,6 +28,7 @@ public record RunConfig(
     Path teacher,
     Source source,
     Path out,
+    Prompts prompts,
     Long seed,
     Synth synth,
     Student student,
@@ -39,9 +41,11 @@ public record RunConfig(
     require(source != null, "source");
     require(out != null, "out");
     seed = seed == null ? 42L : seed;
+    prompts = prompts == null ? Prompts.templates() : prompts;
     synth = synth == null ? new Synth(null, null, null, null, null, null, null, null, null, null) : synth;
     student = student == null ? new Student(null, null, null, null, null, null) : student;
-    distill = distill == null ? new Distill(null, null, null, null, null, null, null, null, null) : distill;
+    distill = distill == null
+        ? new Distill(null, null, null, null, null, null, null, null, null, null) : distill;
     bench = bench == null ? new Bench(null, null, null) : bench;
   }
 
@@ -64,7 +68,8 @@ public record RunConfig(
    * (default) or taken line by line ({@code unit: line}, e.g. a task's real train split for the
    * data-driven KD baseline).
    */
-  public record Source(SourceKind kind, Path generator, Path corpus, Unit unit) {
+  public record Source(SourceKind kind, Path generator, Path corpus, Unit unit, Select select,
+      Integer pool) {
     public Source {
       require(kind != null, "source.kind (generator or raw_corpus)");
       if (kind == SourceKind.generator) {
@@ -72,8 +77,51 @@ public record RunConfig(
       } else {
         require(corpus != null, "source.corpus (a text or JSON Lines file)");
       }
+      require(select == null || kind == SourceKind.raw_corpus,
+          "source.select (only a raw_corpus source selects)");
+      require(pool == null || pool >= 1, "source.pool (>= 1 corpus units for the teacher to rank)");
+    }
+
+    public Source(SourceKind kind, Path generator, Path corpus, Unit unit) {
+      this(kind, generator, corpus, unit, null, null);
     }
   }
+
+  /**
+   * How a raw corpus is sampled: {@code uniform} (the seeded order) or {@code teacher_confident}
+   * (the teacher ranks a pool of {@code source.pool} units, default 30,000, and serves each label's
+   * surest first).
+   */
+  public enum Select { uniform, teacher_confident }
+
+  /** How generator prompts are chosen. */
+  public enum PromptKind { templates, categorical, prompter }
+
+  /**
+   * Generator prompts: fixed {@code templates}, or a reinforced topic prompter that learns while
+   * the corpus grows: {@code categorical} (template × topic word) or {@code prompter} (a small GPT
+   * policy). Null fields take the defaults ({@code learn/}'s PolicySettings and RewardWeights).
+   *
+   * @param topicsPerLabel topic openers mined per label for the categorical policy (default 32)
+   * @param probeSteps distillation steps of the student probe after each shard (default 150;
+   *     0 = no student in the loop, so no disagreement term)
+   */
+  public record Prompts(PromptKind kind, Integer topicsPerLabel, Double learningRate,
+      Double entropy, Double kl, Double baselineDecay, Integer probeSteps, RewardWeights reward) {
+    public Prompts {
+      require(kind != null, "prompts.kind (templates, categorical or prompter)");
+      require(topicsPerLabel == null || topicsPerLabel >= 1, "prompts.topics_per_label (>= 1)");
+      require(probeSteps == null || probeSteps >= 0, "prompts.probe_steps (>= 0)");
+    }
+
+    public static Prompts templates() {
+      return new Prompts(PromptKind.templates, null, null, null, null, null, null, null);
+    }
+  }
+
+  /** Reward weights of a learning prompter; null fields take the defaults. */
+  public record RewardWeights(Double specificity, Double disagreement, Double novelty,
+      Double filtered) {}
 
   /**
    * Synth overrides; null = the stage default. {@code maxChars} / {@code maxWords} raise the
@@ -100,7 +148,11 @@ public record RunConfig(
    */
   public record Distill(Integer epochs, Integer batchSize, Double learningRate, Double temperature,
       Double alpha, Integer patience, Boolean teacherEmbeddings, Integer checkpointEvery,
-      Integer threads) {}
+      Integer threads, Double holdout) {
+    public Distill {
+      require(holdout == null || (holdout >= 0 && holdout < 1), "distill.holdout (in [0, 1))");
+    }
+  }
 
   /** Bench settings: optional labelled test data, threads per model, batch-1 runs. */
   public record Bench(Path data, Integer threads, Integer latencyRuns) {}

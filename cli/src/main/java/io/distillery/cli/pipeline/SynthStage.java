@@ -1,6 +1,7 @@
 package io.distillery.cli.pipeline;
 
 import io.distillery.core.ConfigException;
+import io.distillery.learn.prompter.ReinforcedPrompter;
 import io.distillery.runtime.batch.BatchConfig;
 import io.distillery.runtime.classify.ClassifierModel;
 import io.distillery.runtime.session.SessionConfig;
@@ -14,6 +15,7 @@ import io.distillery.synth.source.CausalLmGenerator;
 import io.distillery.synth.source.GenerationSettings;
 import io.distillery.synth.source.GeneratorSource;
 import io.distillery.synth.source.RawCorpusSource;
+import io.distillery.synth.source.TeacherRankedSource;
 import io.distillery.synth.source.TextSource;
 import io.distillery.synth.task.TaskSpec;
 import java.io.PrintStream;
@@ -28,16 +30,21 @@ import java.util.List;
  *
  * @param teacher the teacher classifier folder
  * @param source where candidate texts come from
+ * @param prompts how generator prompts are chosen (templates, or a learning prompter whose state
+ *     and round log go to {@code learn/} beside the corpus folder)
  * @param labels the task labels, which must equal the teacher's id2label; null takes the teacher's
  * @param description the one-line task description
  * @param seed the run seed
  * @param settings synth overrides; null fields take the stage defaults
  * @param corpus the corpus folder to write or resume
  */
-public record SynthStage(Path teacher, RunConfig.Source source, List<String> labels,
+public record SynthStage(Path teacher, RunConfig.Source source, RunConfig.Prompts prompts,
+    List<String> labels,
     String description, long seed, RunConfig.Synth settings, Path corpus) {
   /** Samples when {@code settings.samples} is not given. */
   public static final long DEFAULT_SAMPLES = 4000;
+  /** Corpus units the teacher ranks for {@code select: teacher_confident}. */
+  public static final int DEFAULT_POOL = 30_000;
 
   /** Writes (or continues) the corpus; progress goes to {@code log}. */
   public SynthSummary run(PrintStream log) {
@@ -46,7 +53,7 @@ public record SynthStage(Path teacher, RunConfig.Source source, List<String> lab
         ClassifierModel.open(teacher, sessions, SessionConfig.cpu(), BatchConfig.defaults())) {
       TaskSpec task = task(model);
       SynthConfig config = config(task);
-      try (OpenSource open = openSource(task, config, sessions)) {
+      try (OpenSource open = openSource(task, config, sessions, model, log)) {
         return new Synthesizer(log, 2.0).synthesize(config, open.source(), model, corpus);
       }
     }
@@ -93,29 +100,48 @@ public record SynthStage(Path teacher, RunConfig.Source source, List<String> lab
     return base;
   }
 
-  /** A text source and whatever native model it holds open. */
-  private record OpenSource(TextSource source, AutoCloseable owned) implements AutoCloseable {
+  /** A text source and whatever native models it holds open (closed last to first). */
+  private record OpenSource(TextSource source, List<AutoCloseable> owned) implements AutoCloseable {
     @Override
     public void close() {
-      if (owned != null) {
+      for (int i = owned.size() - 1; i >= 0; i--) {
         try {
-          owned.close();
+          owned.get(i).close();
         } catch (Exception e) {
-          throw new IllegalStateException("closing the generator failed", e);
+          throw new IllegalStateException("closing the text source failed", e);
         }
       }
     }
   }
 
-  private OpenSource openSource(TaskSpec task, SynthConfig config, SessionFactory sessions) {
+  private OpenSource openSource(TaskSpec task, SynthConfig config, SessionFactory sessions,
+      ClassifierModel teacherModel, PrintStream log) {
     if (source.kind() == RunConfig.SourceKind.raw_corpus) {
-      return new OpenSource(
-          RawCorpusSource.open(source.corpus(), source.unit() == RunConfig.Unit.line
-              ? RawCorpusSource.Unit.LINE : RawCorpusSource.Unit.SENTENCE), null);
+      RawCorpusSource raw = RawCorpusSource.open(source.corpus(), source.unit() == RunConfig.Unit.line
+          ? RawCorpusSource.Unit.LINE : RawCorpusSource.Unit.SENTENCE);
+      if (source.select() == RunConfig.Select.teacher_confident) {
+        int pool = source.pool() != null ? source.pool() : DEFAULT_POOL;
+        log.printf("[synth] the teacher ranks %,d of %,d corpus units%n", Math.min(pool, raw.size()),
+            raw.size());
+        return new OpenSource(new TeacherRankedSource(raw, teacherModel.classifier(), pool,
+            task.numLabels()), List.of());
+      }
+      return new OpenSource(raw, List.of());
     }
     CausalLmGenerator generator =
         CausalLmGenerator.open(source.generator(), sessions, SessionConfig.cpu());
-    TextSource text = new GeneratorSource(new TemplatePrompts(task), generator, config.generation());
-    return new OpenSource(text, generator);
+    try {
+      if (prompts.kind() == RunConfig.PromptKind.templates) {
+        return new OpenSource(new GeneratorSource(new TemplatePrompts(task), generator,
+            config.generation()), List.of(generator));
+      }
+      ReinforcedPrompter prompter = LearnedPrompts.open(prompts, task, teacherModel,
+          source.generator(), corpus.resolveSibling("learn"), seed, log);
+      return new OpenSource(new GeneratorSource(prompter, generator, config.generation()),
+          List.of(generator, prompter));
+    } catch (RuntimeException e) {
+      generator.close();
+      throw e;
+    }
   }
 }

@@ -1,0 +1,84 @@
+package io.distillery.cli.pipeline;
+
+import io.distillery.core.ConfigException;
+import io.distillery.learn.policy.CategoricalTopicPolicy;
+import io.distillery.learn.policy.PolicySettings;
+import io.distillery.learn.policy.TopicPolicy;
+import io.distillery.learn.probe.StudentProbe;
+import io.distillery.learn.prompter.ReinforcedPrompter;
+import io.distillery.learn.prompter.TopicWords;
+import io.distillery.learn.reward.Reward;
+import io.distillery.learn.reward.RewardWeights;
+import io.distillery.runtime.classify.ClassifierModel;
+import io.distillery.synth.prompt.TemplatePrompts;
+import io.distillery.synth.task.TaskSpec;
+import io.distillery.train.distill.DistillConfig;
+import io.distillery.train.student.StudentConfig;
+import io.distillery.train.student.TokenizerVocabulary;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Builds the reinforced topic prompter a run config asks for ({@code prompts.kind: categorical or
+ * prompter}) from the task, the teacher and the generator: its policy, its reward weights and the
+ * student probe that trains between rounds.
+ */
+final class LearnedPrompts {
+  /** Topic openers mined per label when the config does not say. */
+  static final int DEFAULT_TOPICS_PER_LABEL = 32;
+  /** Student probe steps per round when the config does not say. */
+  static final int DEFAULT_PROBE_STEPS = 150;
+
+  private LearnedPrompts() {}
+
+  static ReinforcedPrompter open(RunConfig.Prompts p, TaskSpec task, ClassifierModel teacher,
+      Path generator, Path learnDir, long seed, PrintStream log) {
+    TemplatePrompts templates = new TemplatePrompts(task);
+    PolicySettings d = PolicySettings.categoricalDefaults();
+    PolicySettings settings = new PolicySettings(
+        p.learningRate() != null ? p.learningRate() : d.learningRate(),
+        p.entropy() != null ? p.entropy() : d.entropyBonus(),
+        p.kl() != null ? p.kl() : d.klPenalty(),
+        p.baselineDecay() != null ? p.baselineDecay() : d.baselineDecay());
+    TopicPolicy policy = switch (p.kind()) {
+      case categorical -> {
+        int perLabel = p.topicsPerLabel() != null ? p.topicsPerLabel() : DEFAULT_TOPICS_PER_LABEL;
+        List<String> words = TopicWords.vocabularyWords(generator.resolve("tokenizer.json"));
+        List<String> topics = TopicWords.mine(words, teacher.classifier(), task.numLabels(), perLabel);
+        log.printf(Locale.ROOT, "[learn] categorical prompter: %d templates x %d topic openers"
+            + " (the teacher's top %d per label of %d vocabulary words)%n",
+            templates.templates().size(), topics.size(), perLabel, words.size());
+        yield new CategoricalTopicPolicy(task.numLabels(), templates.templates().size(), topics,
+            null, settings);
+      }
+      case prompter -> throw new ConfigException("prompts.kind prompter (the GPT policy) is not"
+          + " available in this build; use categorical");
+      case templates -> throw new IllegalArgumentException("templates do not learn");
+    };
+    RewardWeights w = rewardWeights(p.reward());
+    int probeSteps = p.probeSteps() != null ? p.probeSteps() : DEFAULT_PROBE_STEPS;
+    StudentProbe probe = null;
+    if (probeSteps > 0 && w.disagreement() > 0) {
+      StudentConfig student = StudentConfig.defaults(
+          TokenizerVocabulary.size(teacher.tokenizer().path()), task.numLabels());
+      DistillConfig dc = DistillConfig.defaults().withSteps(probeSteps)
+          .withSeed(seed).withTeacherEmbeddingsIfPresent(teacher.folder().model());
+      probe = new StudentProbe(teacher.tokenizer(), student, dc, learnDir.resolve("probe-work"), log, 1);
+    }
+    return new ReinforcedPrompter(task, templates, policy, settings, new Reward(w), probe, learnDir, log);
+  }
+
+  private static RewardWeights rewardWeights(RunConfig.RewardWeights r) {
+    RewardWeights d = RewardWeights.defaults();
+    if (r == null) {
+      return d;
+    }
+    return new RewardWeights(
+        r.specificity() != null ? r.specificity() : d.specificity(),
+        r.disagreement() != null ? r.disagreement() : d.disagreement(),
+        r.novelty() != null ? r.novelty() : d.novelty(),
+        r.filtered() != null ? r.filtered() : d.filtered());
+  }
+}
