@@ -140,5 +140,18 @@ class PipelineEndToEndTest {
     CliRun u = CliRun.of("run", unknown.toString());
     assertEquals(2, u.exitCode(), u.err());
     assertTrue(u.errorLine().contains("unknown key 'sed'"), u.errorLine());
+    String head = "task: {labels: [a, b], description: x}\nteacher: t\nsource: {kind: generator, generator: g}\nout: o\n";
+    Path kind = dir.resolve("kind.yaml");
+    Files.writeString(kind, head + "prompts: {kind: magic}\n");
+    CliRun k = CliRun.of("run", kind.toString());
+    assertEquals(2, k.exitCode(), k.err());
+    assertTrue(k.errorLine().contains("kind.yaml") && k.errorLine().contains("magic")
+        && k.errorLine().contains("categorical"), k.errorLine());
+    Path steps = dir.resolve("steps.yaml");
+    Files.writeString(steps, head + "prompts: {kind: categorical, probe_steps: -3}\n");
+    CliRun st = CliRun.of("run", steps.toString());
+    assertEquals(2, st.exitCode(), st.err());
+    assertTrue(st.errorLine().contains("steps.yaml") && st.errorLine().contains("prompts.probe_steps"),
+        st.errorLine());
   }
 }
