@@ -8,7 +8,7 @@
 #   scripts/results.sh [seeds...]     default seeds: 1 2 3
 #   TASKS="sentiment spam"            tasks (default both)
 #   ROWS="template raw_corpus ..."    rows (default all): data_driven template raw_corpus
-#                                     raw_teacher categorical categorical_no_disagreement
+#                                     raw_teacher raw_guided categorical categorical_no_disagreement
 #                                     categorical_no_novelty
 #   OUT=runs/results                  where the run folders go
 # Prints mean ± std per cell and writes $OUT/results.json (scripts/results_table.py).
@@ -43,6 +43,7 @@ config() { # task row seed -> path of a config file
     template)    source="$GEN" ;;
     raw_corpus)  source="$RAW}" ;;
     raw_teacher) source="$RAW, select: teacher_confident}" ;;
+    raw_guided)  source="$RAW, select: student_guided}" ;;
     categorical) source="$GEN"; prompts="prompts: {kind: categorical}" ;;
     categorical_no_disagreement) source="$GEN"; prompts="prompts: {kind: categorical, reward: {disagreement: 0}}" ;;
     categorical_no_novelty) source="$GEN"; prompts="prompts: {kind: categorical, reward: {novelty: 0}}" ;;

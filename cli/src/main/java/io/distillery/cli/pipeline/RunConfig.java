@@ -88,11 +88,13 @@ public record RunConfig(
   }
 
   /**
-   * How a raw corpus is sampled: {@code uniform} (the seeded order) or {@code teacher_confident}
+   * How a raw corpus is sampled: {@code uniform} (the seeded order), {@code teacher_confident}
    * (the teacher ranks a pool of {@code source.pool} units, default 30,000, and serves each label's
-   * surest first).
+   * surest first) or {@code student_guided} (learned: the pool is re-ranked before every shard by
+   * the reward of {@code prompts.reward}, whose disagreement term asks a student probe distilled
+   * on the corpus so far; {@code prompts.probe_steps} sets its budget).
    */
-  public enum Select { uniform, teacher_confident }
+  public enum Select { uniform, teacher_confident, student_guided }
 
   /** How generator prompts are chosen. */
   public enum PromptKind { templates, categorical, prompter }

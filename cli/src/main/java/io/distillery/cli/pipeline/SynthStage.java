@@ -2,6 +2,7 @@ package io.distillery.cli.pipeline;
 
 import io.distillery.core.ConfigException;
 import io.distillery.learn.prompter.ReinforcedPrompter;
+import io.distillery.learn.select.StudentGuidedSource;
 import io.distillery.runtime.batch.BatchConfig;
 import io.distillery.runtime.classify.ClassifierModel;
 import io.distillery.runtime.session.SessionConfig;
@@ -119,8 +120,13 @@ public record SynthStage(Path teacher, RunConfig.Source source, RunConfig.Prompt
     if (source.kind() == RunConfig.SourceKind.raw_corpus) {
       RawCorpusSource raw = RawCorpusSource.open(source.corpus(), source.unit() == RunConfig.Unit.line
           ? RawCorpusSource.Unit.LINE : RawCorpusSource.Unit.SENTENCE);
+      int pool = source.pool() != null ? source.pool() : DEFAULT_POOL;
+      if (source.select() == RunConfig.Select.student_guided) {
+        StudentGuidedSource guided = Learners.studentGuided(raw, pool, prompts, task, teacherModel,
+            corpus.resolveSibling("learn"), seed, log);
+        return new OpenSource(guided, List.of(guided));
+      }
       if (source.select() == RunConfig.Select.teacher_confident) {
-        int pool = source.pool() != null ? source.pool() : DEFAULT_POOL;
         log.printf("[synth] the teacher ranks %,d of %,d corpus units%n", Math.min(pool, raw.size()),
             raw.size());
         return new OpenSource(new TeacherRankedSource(raw, teacherModel.classifier(), pool,
@@ -135,7 +141,7 @@ public record SynthStage(Path teacher, RunConfig.Source source, RunConfig.Prompt
         return new OpenSource(new GeneratorSource(new TemplatePrompts(task), generator,
             config.generation()), List.of(generator));
       }
-      ReinforcedPrompter prompter = LearnedPrompts.open(prompts, task, teacherModel,
+      ReinforcedPrompter prompter = Learners.prompter(prompts, task, teacherModel,
           source.generator(), corpus.resolveSibling("learn"), seed, log);
       return new OpenSource(new GeneratorSource(prompter, generator, config.generation()),
           List.of(generator, prompter));

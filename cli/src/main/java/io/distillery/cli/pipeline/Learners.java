@@ -9,8 +9,10 @@ import io.distillery.learn.prompter.ReinforcedPrompter;
 import io.distillery.learn.prompter.TopicWords;
 import io.distillery.learn.reward.Reward;
 import io.distillery.learn.reward.RewardWeights;
+import io.distillery.learn.select.StudentGuidedSource;
 import io.distillery.runtime.classify.ClassifierModel;
 import io.distillery.synth.prompt.TemplatePrompts;
+import io.distillery.synth.source.RawCorpusSource;
 import io.distillery.synth.task.TaskSpec;
 import io.distillery.train.distill.DistillConfig;
 import io.distillery.train.student.StudentConfig;
@@ -21,19 +23,19 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Builds the reinforced topic prompter a run config asks for ({@code prompts.kind: categorical or
- * prompter}) from the task, the teacher and the generator: its policy, its reward weights and the
- * student probe that trains between rounds.
+ * Builds the learning strategies a run config asks for: the reinforced topic prompter ({@code
+ * prompts.kind: categorical or prompter}) with its policy, reward weights and student probe, and
+ * the student-guided raw-corpus selection ({@code source.select: student_guided}).
  */
-final class LearnedPrompts {
+final class Learners {
   /** Topic openers mined per label when the config does not say. */
   static final int DEFAULT_TOPICS_PER_LABEL = 32;
   /** Student probe steps per round when the config does not say. */
   static final int DEFAULT_PROBE_STEPS = 150;
 
-  private LearnedPrompts() {}
+  private Learners() {}
 
-  static ReinforcedPrompter open(RunConfig.Prompts p, TaskSpec task, ClassifierModel teacher,
+  static ReinforcedPrompter prompter(RunConfig.Prompts p, TaskSpec task, ClassifierModel teacher,
       Path generator, Path learnDir, long seed, PrintStream log) {
     TemplatePrompts templates = new TemplatePrompts(task);
     PolicySettings d = PolicySettings.categoricalDefaults();
@@ -59,15 +61,30 @@ final class LearnedPrompts {
     };
     RewardWeights w = rewardWeights(p.reward());
     int probeSteps = p.probeSteps() != null ? p.probeSteps() : DEFAULT_PROBE_STEPS;
-    StudentProbe probe = null;
-    if (probeSteps > 0 && w.disagreement() > 0) {
-      StudentConfig student = StudentConfig.defaults(
-          TokenizerVocabulary.size(teacher.tokenizer().path()), task.numLabels());
-      DistillConfig dc = DistillConfig.defaults().withSteps(probeSteps)
-          .withSeed(seed).withTeacherEmbeddingsIfPresent(teacher.folder().model());
-      probe = new StudentProbe(teacher.tokenizer(), student, dc, learnDir.resolve("probe-work"), log, 1);
-    }
+    StudentProbe probe = probe(w, probeSteps, task, teacher, seed, learnDir, log);
     return new ReinforcedPrompter(task, templates, policy, settings, new Reward(w), probe, learnDir, log);
+  }
+
+  /** Raw-corpus units chosen round by round for the student's disagreement with the teacher. */
+  static StudentGuidedSource studentGuided(RawCorpusSource raw, int pool, RunConfig.Prompts p,
+      TaskSpec task, ClassifierModel teacher, Path learnDir, long seed, PrintStream log) {
+    RewardWeights w = rewardWeights(p.reward());
+    int probeSteps = p.probeSteps() != null ? p.probeSteps() : DEFAULT_PROBE_STEPS;
+    return new StudentGuidedSource(raw, teacher.classifier(), pool, task.numLabels(), new Reward(w),
+        probe(w, probeSteps, task, teacher, seed, learnDir, log), learnDir, log);
+  }
+
+  /** The default student, distilled for {@code steps} after every round; null when not needed. */
+  private static StudentProbe probe(RewardWeights w, int steps, TaskSpec task,
+      ClassifierModel teacher, long seed, Path learnDir, PrintStream log) {
+    if (steps == 0 || w.disagreement() == 0) {
+      return null;
+    }
+    StudentConfig student = StudentConfig.defaults(
+        TokenizerVocabulary.size(teacher.tokenizer().path()), task.numLabels());
+    DistillConfig dc = DistillConfig.defaults().withSteps(steps).withSeed(seed)
+        .withTeacherEmbeddingsIfPresent(teacher.folder().model());
+    return new StudentProbe(teacher.tokenizer(), student, dc, learnDir.resolve("probe-work"), log, 1);
   }
 
   private static RewardWeights rewardWeights(RunConfig.RewardWeights r) {

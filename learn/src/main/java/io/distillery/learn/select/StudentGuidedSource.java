@@ -1,0 +1,259 @@
+package io.distillery.learn.select;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.distillery.core.AtomicFiles;
+import io.distillery.core.BadInputException;
+import io.distillery.core.Json;
+import io.distillery.learn.probe.StudentProbe;
+import io.distillery.learn.reward.NoveltyIndex;
+import io.distillery.learn.reward.Reward;
+import io.distillery.learn.reward.RewardTerms;
+import io.distillery.runtime.classify.Classifier;
+import io.distillery.runtime.classify.Logits;
+import io.distillery.synth.corpus.CorpusRecord;
+import io.distillery.synth.prompt.ScoredSample;
+import io.distillery.synth.source.Candidate;
+import io.distillery.synth.source.RawCorpusSource;
+import io.distillery.synth.source.ShardStart;
+import io.distillery.synth.source.TextSource;
+import io.distillery.train.distill.DistillExample;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/**
+ * Real general-corpus text chosen round by round for what the student still gets wrong: the
+ * teacher labels a seeded pool of corpus units once; before each shard, every unit not yet drawn
+ * gets a {@link Reward} with the teacher's argmax as the intended label (specificity = the
+ * teacher's confidence, disagreement = KL(teacher ‖ the student probe distilled on the corpus so
+ * far), novelty against the corpus), and the shard draws the best units label by label in turn.
+ * The first shard has no student yet, so it is the teacher's surest units (as {@code
+ * select: teacher_confident}).
+ *
+ * <p>Resume: after each shard the drawn units are saved as {@code state-k/drawn.json} before the
+ * manifest moves; the probe is a function of the committed corpus, so a resumed run retrains it
+ * and draws the same units.
+ */
+public final class StudentGuidedSource implements TextSource, AutoCloseable {
+  private final RawCorpusSource raw;
+  private final Classifier teacher;
+  private final int poolSize;
+  private final int labels;
+  private final Reward reward;
+  private final StudentProbe probe;
+  private final Path dir;
+  private final PrintStream log;
+
+  private List<String> pool;
+  private float[][] teacherLogits;
+  private boolean[] drawn;
+  private final List<Integer> drawnOrder = new ArrayList<>();
+  private final NoveltyIndex novelty = new NoveltyIndex();
+  private final List<DistillExample> corpus = new ArrayList<>();
+  private final List<ObjectNode> rounds = new ArrayList<>();
+  private int[] order;
+  private int cursor;
+  private double roundDisagreement;
+  private int roundRanked;
+
+  public StudentGuidedSource(RawCorpusSource raw, Classifier teacher, int pool, int labels,
+      Reward reward, StudentProbe probe, Path dir, PrintStream log) {
+    this.raw = raw;
+    this.teacher = teacher;
+    this.poolSize = Math.min(pool, raw.size());
+    this.labels = labels;
+    this.reward = reward;
+    this.probe = probe;
+    this.dir = dir;
+    this.log = log;
+  }
+
+  @Override
+  public void startShard(ShardStart start) {
+    if (pool == null) {
+      raw.startShard(new ShardStart(0, start.runSeed(), start.runSeed(), 0));
+      pool = new ArrayList<>(poolSize);
+      for (Candidate c : raw.next(poolSize)) {
+        pool.add(c.text());
+      }
+      log.printf(Locale.ROOT, "[learn] the teacher labels a pool of %,d corpus units%n", pool.size());
+      teacherLogits = teacher.logits(pool);
+      drawn = new boolean[pool.size()];
+      for (int i : drawnOrder) {
+        drawn[i] = true;
+      }
+    }
+    order = rank();
+    cursor = 0;
+  }
+
+  /** Undrawn units, each label's in descending reward, labels interleaved. */
+  private int[] rank() {
+    List<Integer> open = new ArrayList<>();
+    List<String> texts = new ArrayList<>();
+    for (int i = 0; i < pool.size(); i++) {
+      if (!drawn[i]) {
+        open.add(i);
+        texts.add(pool.get(i));
+      }
+    }
+    float[][] student = probe != null && probe.ready() ? probe.logits(texts) : null;
+    double[] score = new double[pool.size()];
+    List<List<Integer>> byLabel = new ArrayList<>();
+    for (int l = 0; l < labels; l++) {
+      byLabel.add(new ArrayList<>());
+    }
+    double disagreement = 0;
+    for (int k = 0; k < open.size(); k++) {
+      int i = open.get(k);
+      int label = Logits.argmax(teacherLogits[i]);
+      RewardTerms t = reward.score(teacherLogits[i], student == null ? null : student[k], label,
+          novelty.novelty(pool.get(i)));
+      score[i] = t.total();
+      disagreement += t.disagreement();
+      byLabel.get(label).add(i);
+    }
+    roundDisagreement = disagreement / Math.max(1, open.size());
+    roundRanked = open.size();
+    for (List<Integer> l : byLabel) {
+      l.sort(Comparator.comparingDouble((Integer i) -> -score[i]).thenComparing(i -> i));
+    }
+    int[] out = new int[open.size()];
+    int n = 0;
+    for (int rank = 0; n < out.length; rank++) {
+      for (List<Integer> l : byLabel) {
+        if (rank < l.size()) {
+          out[n++] = l.get(rank);
+        }
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public List<Candidate> next(int n) {
+    if (order == null) {
+      throw new IllegalStateException("startShard must be called before next");
+    }
+    List<Candidate> out = new ArrayList<>(n);
+    while (out.size() < n && cursor < order.length) {
+      int i = order[cursor++];
+      drawn[i] = true;
+      drawnOrder.add(i);
+      out.add(Candidate.raw(pool.get(i)));
+    }
+    return out;
+  }
+
+  @Override
+  public void feedback(List<ScoredSample> samples) {
+    for (ScoredSample s : samples) {
+      if (s.accepted()) {
+        novelty.add(s.text());
+        corpus.add(DistillExample.ofTeacher(s.text(), s.logits()));
+      }
+    }
+  }
+
+  @Override
+  public void committed(int shards) {
+    ObjectNode line = Json.MAPPER.createObjectNode();
+    line.put("round", shards);
+    line.put("corpus", corpus.size());
+    line.put("drawn", drawnOrder.size());
+    line.put("ranked", roundRanked);
+    line.put("pool_mean_disagreement", roundDisagreement);
+    rounds.add(line);
+    log.printf(Locale.ROOT, "[learn] round %d: %d samples, %d units drawn; mean disagreement over"
+        + " the %d ranked %.4f%n", shards, corpus.size(), drawnOrder.size(), roundRanked,
+        roundDisagreement);
+    if (probe != null) {
+      probe.train(corpus, shards);
+    }
+    Path state = dir.resolve(String.format(Locale.ROOT, "state-%05d", shards));
+    ObjectNode node = Json.MAPPER.createObjectNode();
+    ArrayNode d = node.putArray("drawn");
+    drawnOrder.forEach(d::add);
+    ArrayNode r = node.putArray("rounds");
+    rounds.forEach(r::add);
+    try {
+      Files.createDirectories(state);
+      AtomicFiles.writeString(state.resolve("drawn.json"), Json.LINE_MAPPER.writeValueAsString(node));
+      StringBuilder jsonl = new StringBuilder();
+      for (ObjectNode o : rounds) {
+        jsonl.append(Json.LINE_MAPPER.writeValueAsString(o)).append('\n');
+      }
+      AtomicFiles.writeString(dir.resolve("rounds.jsonl"), jsonl.toString());
+      prune(shards - 1);
+    } catch (IOException e) {
+      throw new UncheckedIOException(state + ": cannot write the selection state", e);
+    }
+  }
+
+  @Override
+  public void resume(int shards, List<CorpusRecord> committed) {
+    if (shards == 0) {
+      return;
+    }
+    Path file = dir.resolve(String.format(Locale.ROOT, "state-%05d", shards)).resolve("drawn.json");
+    JsonNode node;
+    try {
+      node = Json.MAPPER.readTree(Files.readString(file));
+    } catch (IOException e) {
+      throw BadInputException.of(file, "cannot read the selection state after shard " + shards
+          + " (" + e.getMessage() + "); delete the run folder to start over", e);
+    }
+    drawnOrder.clear();
+    node.path("drawn").forEach(i -> drawnOrder.add(i.asInt()));
+    rounds.clear();
+    node.path("rounds").forEach(o -> rounds.add((ObjectNode) o));
+    for (CorpusRecord r : committed) {
+      novelty.add(r.text());
+      corpus.add(DistillExample.ofTeacher(r.text(), r.logits()));
+    }
+    if (probe != null) {
+      probe.train(corpus, shards);
+    }
+  }
+
+  private void prune(int keepFrom) throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path p : files.toList()) {
+        String name = p.getFileName().toString();
+        if (name.matches("state-\\d{5}") && Integer.parseInt(name.substring(6)) < keepFrom) {
+          try (Stream<Path> walk = Files.walk(p)) {
+            for (Path q : walk.sorted(Comparator.reverseOrder()).toList()) {
+              Files.delete(q);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  @Override
+  public ObjectNode describe() {
+    ObjectNode node = raw.describe();
+    node.put("select", "student_guided");
+    node.put("pool", poolSize);
+    node.set("reward", Json.MAPPER.valueToTree(reward.weights()));
+    node.put("student_probe", probe != null);
+    return node;
+  }
+
+  @Override
+  public void close() {
+    if (probe != null) {
+      probe.close();
+    }
+  }
+}
