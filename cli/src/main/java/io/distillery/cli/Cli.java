@@ -31,6 +31,7 @@ import picocli.CommandLine.ScopeType;
       SynthCommand.class,
       DistillCommand.class,
       GenerateCommand.class,
+      TuneGeneratorCommand.class,
     })
 public final class Cli {
   private Cli() {}

@@ -110,6 +110,16 @@ public final class RawCorpusSource implements TextSource {
     return units.size();
   }
 
+  /** Every candidate text, in file order (e.g. the sentences a corpus-rewrite prompt draws). */
+  public List<String> units() {
+    return units;
+  }
+
+  /** SHA-256 of the corpus file. */
+  public String sha256() {
+    return sha256;
+  }
+
   @Override
   public void startShard(ShardStart start) {
     if (order == null || orderSeed != start.runSeed()) {
