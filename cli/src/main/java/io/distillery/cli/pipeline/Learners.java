@@ -11,6 +11,8 @@ import io.distillery.learn.reward.Reward;
 import io.distillery.learn.reward.RewardWeights;
 import io.distillery.learn.select.StudentGuidedSource;
 import io.distillery.runtime.classify.ClassifierModel;
+import io.distillery.synth.filter.FilterConfig;
+import io.distillery.synth.filter.Filters;
 import io.distillery.synth.prompt.TemplatePrompts;
 import io.distillery.synth.source.RawCorpusSource;
 import io.distillery.synth.task.TaskSpec;
@@ -67,11 +69,14 @@ final class Learners {
 
   /** Raw-corpus units chosen round by round for the student's disagreement with the teacher. */
   static StudentGuidedSource studentGuided(RawCorpusSource raw, int pool, RunConfig.Prompts p,
-      TaskSpec task, ClassifierModel teacher, Path learnDir, long seed, PrintStream log) {
+      TaskSpec task, ClassifierModel teacher, FilterConfig filters, Path learnDir, long seed,
+      PrintStream log) {
+    Filters screen = new Filters(filters); // never admits, so it checks length and repetition only
     RewardWeights w = rewardWeights(p.reward());
     int probeSteps = p.probeSteps() != null ? p.probeSteps() : DEFAULT_PROBE_STEPS;
     return new StudentGuidedSource(raw, teacher.classifier(), pool, task.numLabels(), new Reward(w),
-        probe(w, probeSteps, task, teacher, seed, learnDir, log), learnDir, log);
+        probe(w, probeSteps, task, teacher, seed, learnDir, log), t -> screen.screen(t).passed(),
+        learnDir, log);
   }
 
   /** The default student, distilled for {@code steps} after every round; null when not needed. */

@@ -123,7 +123,7 @@ public record SynthStage(Path teacher, RunConfig.Source source, RunConfig.Prompt
       int pool = source.pool() != null ? source.pool() : DEFAULT_POOL;
       if (source.select() == RunConfig.Select.student_guided) {
         StudentGuidedSource guided = Learners.studentGuided(raw, pool, prompts, task, teacherModel,
-            corpus.resolveSibling("learn"), seed, log);
+            config.filters(), corpus.resolveSibling("learn"), seed, log);
         return new OpenSource(guided, List.of(guided));
       }
       if (source.select() == RunConfig.Select.teacher_confident) {

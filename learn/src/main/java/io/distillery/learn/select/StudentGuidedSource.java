@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
@@ -38,6 +39,10 @@ import java.util.stream.Stream;
  * far), novelty against the corpus), and the shard draws the best units label by label in turn.
  * The first shard has no student yet, so it is the teacher's surest units (as {@code
  * select: teacher_confident}).
+ *
+ * <p>Units the synth filters would reject (too short, repetitive) are never ranked: short units
+ * are what a half-trained student is least sure of, and would otherwise crowd the top. The pool is
+ * the same seeded draw as {@code select: teacher_confident}'s, so the two rows compare.
  *
  * <p>Resume: after each shard the drawn units are saved as {@code state-k/drawn.json} before the
  * manifest moves; the probe is a function of the committed corpus, so a resumed run retrains it
@@ -52,6 +57,7 @@ public final class StudentGuidedSource implements TextSource, AutoCloseable {
   private final StudentProbe probe;
   private final Path dir;
   private final PrintStream log;
+  private final Predicate<String> admissible;
 
   private List<String> pool;
   private float[][] teacherLogits;
@@ -65,8 +71,10 @@ public final class StudentGuidedSource implements TextSource, AutoCloseable {
   private double roundDisagreement;
   private int roundRanked;
 
+  /** @param admissible whether the synth filters would let a text through (dedup aside) */
   public StudentGuidedSource(RawCorpusSource raw, Classifier teacher, int pool, int labels,
-      Reward reward, StudentProbe probe, Path dir, PrintStream log) {
+      Reward reward, StudentProbe probe, Predicate<String> admissible, Path dir, PrintStream log) {
+    this.admissible = admissible;
     this.raw = raw;
     this.teacher = teacher;
     this.poolSize = Math.min(pool, raw.size());
@@ -88,6 +96,14 @@ public final class StudentGuidedSource implements TextSource, AutoCloseable {
       log.printf(Locale.ROOT, "[learn] the teacher labels a pool of %,d corpus units%n", pool.size());
       teacherLogits = teacher.logits(pool);
       drawn = new boolean[pool.size()];
+      int skipped = 0;
+      for (int i = 0; i < pool.size(); i++) {
+        if (!admissible.test(pool.get(i))) {
+          drawn[i] = true; // never offered
+          skipped++;
+        }
+      }
+      log.printf(Locale.ROOT, "[learn] %,d pool units fail the filters and are not ranked%n", skipped);
       for (int i : drawnOrder) {
         drawn[i] = true;
       }
