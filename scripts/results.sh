@@ -8,8 +8,8 @@
 #   scripts/results.sh [seeds...]     default seeds: 1 2 3
 #   TASKS="sentiment spam"            tasks (default both)
 #   ROWS="template raw_corpus ..."    rows (default all): data_driven template raw_corpus
-#                                     raw_teacher raw_guided categorical categorical_no_disagreement
-#                                     categorical_no_novelty
+#                                     raw_teacher raw_guided prompter categorical t3 t3_prompter
+#                                     categorical_no_disagreement categorical_no_novelty
 #   OUT=runs/results                  where the run folders go
 # Prints mean ± std per cell and writes $OUT/results.json (scripts/results_table.py).
 set -euo pipefail
@@ -45,6 +45,10 @@ config() { # task row seed -> path of a config file
     raw_teacher) source="$RAW, select: teacher_confident}" ;;
     raw_guided)  source="$RAW, select: student_guided}" ;;
     categorical) source="$GEN"; prompts="prompts: {kind: categorical}" ;;
+    prompter)    source="$GEN"; prompts="prompts: {kind: prompter}" ;;
+    t3)          source="$GEN"; prompts="generator_tuning: {kind: t3, corpus: models/build/general/corpus.jsonl}" ;;
+    t3_prompter) source="$GEN"; prompts="generator_tuning: {kind: t3, corpus: models/build/general/corpus.jsonl}
+prompts: {kind: prompter}" ;;
     categorical_no_disagreement) source="$GEN"; prompts="prompts: {kind: categorical, reward: {disagreement: 0}}" ;;
     categorical_no_novelty) source="$GEN"; prompts="prompts: {kind: categorical, reward: {novelty: 0}}" ;;
     *) echo "unknown row $row" >&2; exit 2 ;;

@@ -2,6 +2,7 @@ package io.distillery.cli.pipeline;
 
 import io.distillery.core.BadInputException;
 import io.distillery.core.Json;
+import io.distillery.learn.t3.T3Tuner;
 import io.distillery.runtime.bench.BenchReportFiles;
 import io.distillery.runtime.bench.ModelBench;
 import io.distillery.synth.pipeline.SynthSummary;
@@ -21,7 +22,7 @@ import java.util.Optional;
  */
 public final class Pipeline {
   /** The stages, in order. */
-  public enum Stage { synth, distill, bench }
+  public enum Stage { tune, synth, distill, bench }
 
   private final PrintStream log;
 
@@ -38,12 +39,27 @@ public final class Pipeline {
     Path student = out.resolve("student");
     Path benchDir = out.resolve("bench");
     StageLog stages = StageLog.open(c);
+    RunConfig.Source source = c.source();
+    if (c.generatorTuning() != null) {
+      Path tuned = out.resolve("generator");
+      if (stages.done(Stage.tune)) {
+        log.println("[run] tune: done earlier (" + tuned + "), skipping");
+      } else {
+        T3Tuner.Result r = GeneratorTuningStage.run(c, tuned, log);
+        if (!r.complete()) {
+          return new Result(corpus, null, null, null);
+        }
+        stages.finish(Stage.tune, Json.MAPPER.valueToTree(r.summary()));
+      }
+      source = new RunConfig.Source(RunConfig.SourceKind.generator, tuned,
+          c.generatorTuning().corpus(), null);
+    }
 
     if (stages.done(Stage.synth)) {
       log.println("[run] synth: done earlier (" + stages.get(Stage.synth).path("samples").asLong()
           + " samples), skipping");
     } else {
-      SynthSummary s = new SynthStage(c.teacher(), c.source(), c.prompts(), c.task().labels(),
+      SynthSummary s = new SynthStage(c.teacher(), source, c.prompts(), c.task().labels(),
           c.task().description(), c.seed(), c.synth(), corpus).run(log);
       if (!s.complete()) {
         log.printf("[run] synth stopped at %d of %d samples (synth.max_shards); rerun to continue%n",

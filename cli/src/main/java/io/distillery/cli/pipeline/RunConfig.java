@@ -14,6 +14,7 @@ import java.util.List;
  * teacher: models/build/teachers/sentiment
  * source:  {kind: generator, generator: models/generator}   # or {kind: raw_corpus, corpus: FILE}
  * prompts: {kind: categorical}       # generator prompts: templates (default), categorical, prompter
+ * generator_tuning: {kind: t3, corpus: FILE, steps: 150}   # optional: DFKD-T3 before synth
  * out:     runs/sentiment
  * seed:    1
  * synth:   {samples: 4000, shard_size: 1000, batch_size: 32, rebalance: true}
@@ -29,6 +30,7 @@ public record RunConfig(
     Source source,
     Path out,
     Prompts prompts,
+    GeneratorTuning generatorTuning,
     Long seed,
     Synth synth,
     Student student,
@@ -66,7 +68,8 @@ public record RunConfig(
   /**
    * The text source: the generator folder, or a raw corpus file (no generator) cut into sentences
    * (default) or taken line by line ({@code unit: line}, e.g. a task's real train split for the
-   * data-driven KD baseline).
+   * data-driven KD baseline). A generator source with a {@code corpus} gets corpus-rewrite prompts
+   * (a corpus sentence, then a label template: DFKD-T3's input) instead of templates alone.
    */
   public record Source(SourceKind kind, Path generator, Path corpus, Unit unit, Select select,
       Integer pool) {
@@ -95,6 +98,28 @@ public record RunConfig(
    * on the corpus so far; {@code prompts.probe_steps} sets its budget).
    */
   public enum Select { uniform, teacher_confident, student_guided }
+
+  /** How the generator is tuned before synthesis. */
+  public enum TuningKind { t3 }
+
+  /**
+   * DFKD-T3 generator tuning before synthesis: the generator learns to turn general-corpus
+   * sentences ({@code corpus}) into task text for an intended label (learn.t3), and synthesis then
+   * uses the tuned generator, with corpus-rewrite prompts unless {@code prompts} names a learning
+   * prompter. Null fields take {@code T3Config}'s defaults ({@code steps} 150, batch 32).
+   */
+  public record GeneratorTuning(TuningKind kind, Path corpus, Integer steps, Integer batchSize,
+      Double learningRate, Double kl, Integer maxNewTokens) {
+    public GeneratorTuning {
+      require(kind != null, "generator_tuning.kind (t3)");
+      require(corpus != null, "generator_tuning.corpus (the general corpus the generator rewrites)");
+      require(steps == null || steps >= 0, "generator_tuning.steps (>= 0)");
+      require(batchSize == null || batchSize >= 1, "generator_tuning.batch_size (>= 1)");
+      require(learningRate == null || learningRate > 0, "generator_tuning.learning_rate (> 0)");
+      require(kl == null || kl >= 0, "generator_tuning.kl (>= 0)");
+      require(maxNewTokens == null || maxNewTokens >= 1, "generator_tuning.max_new_tokens (>= 1)");
+    }
+  }
 
   /** How generator prompts are chosen. */
   public enum PromptKind { templates, categorical, prompter }

@@ -117,7 +117,7 @@ final class StageLog {
   /** The config as JSON without per-invocation settings: what a run's outputs depend on. */
   private static JsonNode identity(RunConfig c) {
     return Json.LINE_MAPPER.valueToTree(new RunConfig(c.task(), c.teacher(), c.source(), c.out(),
-        c.prompts(), c.seed(), c.synth().identity(), c.student(), c.distill(), c.dev(), c.bench()));
+        c.prompts(), c.generatorTuning(), c.seed(), c.synth().identity(), c.student(), c.distill(), c.dev(), c.bench()));
   }
 
   private static String fingerprint(JsonNode identity) {

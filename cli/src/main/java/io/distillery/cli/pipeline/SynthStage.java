@@ -11,6 +11,8 @@ import io.distillery.synth.filter.FilterConfig;
 import io.distillery.synth.pipeline.SynthConfig;
 import io.distillery.synth.pipeline.SynthSummary;
 import io.distillery.synth.pipeline.Synthesizer;
+import io.distillery.synth.prompt.CorpusRewritePrompts;
+import io.distillery.synth.prompt.PromptStrategy;
 import io.distillery.synth.prompt.TemplatePrompts;
 import io.distillery.synth.source.CausalLmGenerator;
 import io.distillery.synth.source.GenerationSettings;
@@ -138,8 +140,11 @@ public record SynthStage(Path teacher, RunConfig.Source source, RunConfig.Prompt
         CausalLmGenerator.open(source.generator(), sessions, SessionConfig.cpu());
     try {
       if (prompts.kind() == RunConfig.PromptKind.templates) {
-        return new OpenSource(new GeneratorSource(new TemplatePrompts(task), generator,
-            config.generation()), List.of(generator));
+        PromptStrategy fixed = source.corpus() == null ? new TemplatePrompts(task)
+            : CorpusRewritePrompts.of(task, RawCorpusSource.open(source.corpus(),
+                RawCorpusSource.Unit.SENTENCE));
+        return new OpenSource(new GeneratorSource(fixed, generator, config.generation()),
+            List.of(generator));
       }
       ReinforcedPrompter prompter = Learners.prompter(prompts, task, teacherModel,
           source.generator(), corpus.resolveSibling("learn"), seed, log);

@@ -319,5 +319,12 @@ public final class ReinforcedPrompter implements PromptStrategy, AutoCloseable {
     if (probe != null) {
       probe.close();
     }
+    if (policy instanceof AutoCloseable c) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        throw new IllegalStateException("closing the topic policy failed", e);
+      }
+    }
   }
 }
