@@ -90,6 +90,7 @@ public final class Pipeline {
       report = new ModelBench(log).run(bc, c.teacher(), student, ModelBench.defaultTexts(),
           Optional.ofNullable(b.data()));
       BenchReportFiles.write(report, benchDir);
+      RewardCurves.write(out, benchDir).ifPresent(p -> log.println("[run] reward curves: " + p));
       StudentFolder.writeBench(student, report);
       stages.finish(Stage.bench, Json.MAPPER.createObjectNode().put("report", "bench/report.json"));
     }
