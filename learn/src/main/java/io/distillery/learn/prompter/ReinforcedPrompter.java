@@ -3,8 +3,6 @@ package io.distillery.learn.prompter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.distillery.core.AtomicFiles;
-import io.distillery.core.BadInputException;
 import io.distillery.core.Json;
 import io.distillery.learn.policy.PolicySettings;
 import io.distillery.learn.policy.PolicyStats;
@@ -14,6 +12,7 @@ import io.distillery.learn.probe.StudentProbe;
 import io.distillery.learn.reward.NoveltyIndex;
 import io.distillery.learn.reward.Reward;
 import io.distillery.learn.reward.RewardTerms;
+import io.distillery.learn.state.RoundStates;
 import io.distillery.synth.corpus.CorpusRecord;
 import io.distillery.synth.prompt.Prompt;
 import io.distillery.synth.prompt.PromptStrategy;
@@ -21,17 +20,12 @@ import io.distillery.synth.prompt.ScoredSample;
 import io.distillery.synth.prompt.TemplatePrompts;
 import io.distillery.synth.task.TaskSpec;
 import io.distillery.train.distill.DistillExample;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import java.util.stream.Stream;
 
 /**
  * PromptDFD's reinforced topic prompter as a synth {@link PromptStrategy}: each prompt is a label
@@ -62,7 +56,7 @@ public final class ReinforcedPrompter implements PromptStrategy, AutoCloseable {
   private final PolicySettings settings;
   private final Reward reward;
   private final StudentProbe probe;
-  private final Path dir;
+  private final RoundStates states;
   private final PrintStream log;
 
   private final double[] baseline;
@@ -87,7 +81,7 @@ public final class ReinforcedPrompter implements PromptStrategy, AutoCloseable {
     this.settings = settings;
     this.reward = reward;
     this.probe = probe;
-    this.dir = dir;
+    this.states = new RoundStates(dir);
     this.log = log;
     this.baseline = new double[task.numLabels()];
     this.baselineSet = new boolean[task.numLabels()];
@@ -212,14 +206,8 @@ public final class ReinforcedPrompter implements PromptStrategy, AutoCloseable {
     if (shards == 0) {
       return;
     }
-    Path state = stateDir(shards);
-    if (!Files.isDirectory(state)) {
-      throw BadInputException.of(state, "missing: the corpus has " + shards + " shards but the"
-          + " prompter's checkpoint after shard " + shards + " is gone; delete the run folder to"
-          + " start over");
-    }
-    policy.load(state);
-    JsonNode b = readJson(state.resolve("prompter.json"));
+    policy.load(states.existing(shards));
+    JsonNode b = states.read(shards, "prompter.json");
     for (int l = 0; l < baseline.length; l++) {
       baseline[l] = b.path("baseline").path(l).asDouble();
       baselineSet[l] = b.path("baseline_set").path(l).asBoolean();
@@ -244,8 +232,7 @@ public final class ReinforcedPrompter implements PromptStrategy, AutoCloseable {
   }
 
   private void save(int shards) {
-    Path state = stateDir(shards);
-    policy.save(state);
+    policy.save(states.state(shards));
     ObjectNode node = Json.MAPPER.createObjectNode();
     node.put("shards", shards);
     ArrayNode b = node.putArray("baseline");
@@ -256,50 +243,9 @@ public final class ReinforcedPrompter implements PromptStrategy, AutoCloseable {
     }
     ArrayNode r = node.putArray("rounds");
     rounds.forEach(r::add);
-    try {
-      AtomicFiles.writeString(state.resolve("prompter.json"), Json.MAPPER.writeValueAsString(node));
-      StringBuilder jsonl = new StringBuilder();
-      for (ObjectNode line : rounds) {
-        jsonl.append(Json.LINE_MAPPER.writeValueAsString(line)).append('\n');
-      }
-      AtomicFiles.writeString(dir.resolve("rounds.jsonl"), jsonl.toString());
-    } catch (IOException e) {
-      throw new UncheckedIOException(state + ": cannot write the prompter state", e);
-    }
-    // keep this state and the one before (the manifest may still list only shards - 1)
-    deleteStatesBefore(shards - 1);
-  }
-
-  private Path stateDir(int shards) {
-    return dir.resolve(String.format(Locale.ROOT, "state-%05d", shards));
-  }
-
-  private void deleteStatesBefore(int shards) {
-    if (!Files.isDirectory(dir)) {
-      return;
-    }
-    try (Stream<Path> files = Files.list(dir)) {
-      for (Path p : files.toList()) {
-        String name = p.getFileName().toString();
-        if (name.matches("state-\\d{5}") && Integer.parseInt(name.substring(6)) < shards) {
-          try (Stream<Path> walk = Files.walk(p)) {
-            for (Path q : walk.sorted(Comparator.reverseOrder()).toList()) {
-              Files.delete(q);
-            }
-          }
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(dir + ": cannot prune old prompter states", e);
-    }
-  }
-
-  private static JsonNode readJson(Path file) {
-    try {
-      return Json.MAPPER.readTree(Files.readString(file));
-    } catch (IOException e) {
-      throw BadInputException.of(file, "cannot read (" + e.getMessage() + ")", e);
-    }
+    states.write(shards, "prompter.json", node);
+    states.writeRounds(rounds);
+    states.pruneBefore(shards - 1); // the manifest may still list only shards - 1
   }
 
   @Override

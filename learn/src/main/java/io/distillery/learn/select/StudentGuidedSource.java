@@ -3,33 +3,29 @@ package io.distillery.learn.select;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.distillery.core.AtomicFiles;
-import io.distillery.core.BadInputException;
 import io.distillery.core.Json;
 import io.distillery.learn.probe.StudentProbe;
 import io.distillery.learn.reward.NoveltyIndex;
 import io.distillery.learn.reward.Reward;
 import io.distillery.learn.reward.RewardTerms;
+import io.distillery.learn.state.RoundStates;
 import io.distillery.runtime.classify.Classifier;
 import io.distillery.runtime.classify.Logits;
 import io.distillery.synth.corpus.CorpusRecord;
 import io.distillery.synth.prompt.ScoredSample;
 import io.distillery.synth.source.Candidate;
+import io.distillery.synth.source.LabelInterleave;
 import io.distillery.synth.source.RawCorpusSource;
 import io.distillery.synth.source.ShardStart;
 import io.distillery.synth.source.TextSource;
 import io.distillery.train.distill.DistillExample;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Predicate;
-import java.util.stream.Stream;
 
 /**
  * Real general-corpus text chosen round by round for what the student still gets wrong: the
@@ -55,7 +51,7 @@ public final class StudentGuidedSource implements TextSource, AutoCloseable {
   private final int labels;
   private final Reward reward;
   private final StudentProbe probe;
-  private final Path dir;
+  private final RoundStates states;
   private final PrintStream log;
   private final Predicate<String> admissible;
 
@@ -81,18 +77,14 @@ public final class StudentGuidedSource implements TextSource, AutoCloseable {
     this.labels = labels;
     this.reward = reward;
     this.probe = probe;
-    this.dir = dir;
+    this.states = new RoundStates(dir);
     this.log = log;
   }
 
   @Override
   public void startShard(ShardStart start) {
     if (pool == null) {
-      raw.startShard(new ShardStart(0, start.runSeed(), start.runSeed(), 0));
-      pool = new ArrayList<>(poolSize);
-      for (Candidate c : raw.next(poolSize)) {
-        pool.add(c.text());
-      }
+      pool = raw.pool(start.runSeed(), poolSize);
       log.printf(Locale.ROOT, "[learn] the teacher labels a pool of %,d corpus units%n", pool.size());
       teacherLogits = teacher.logits(pool);
       drawn = new boolean[pool.size()];
@@ -143,16 +135,7 @@ public final class StudentGuidedSource implements TextSource, AutoCloseable {
     for (List<Integer> l : byLabel) {
       l.sort(Comparator.comparingDouble((Integer i) -> -score[i]).thenComparing(i -> i));
     }
-    int[] out = new int[open.size()];
-    int n = 0;
-    for (int rank = 0; n < out.length; rank++) {
-      for (List<Integer> l : byLabel) {
-        if (rank < l.size()) {
-          out[n++] = l.get(rank);
-        }
-      }
-    }
-    return out;
+    return LabelInterleave.interleave(byLabel);
   }
 
   @Override
@@ -195,24 +178,14 @@ public final class StudentGuidedSource implements TextSource, AutoCloseable {
     if (probe != null) {
       probe.train(corpus, shards);
     }
-    Path state = dir.resolve(String.format(Locale.ROOT, "state-%05d", shards));
     ObjectNode node = Json.MAPPER.createObjectNode();
     ArrayNode d = node.putArray("drawn");
     drawnOrder.forEach(d::add);
     ArrayNode r = node.putArray("rounds");
     rounds.forEach(r::add);
-    try {
-      Files.createDirectories(state);
-      AtomicFiles.writeString(state.resolve("drawn.json"), Json.LINE_MAPPER.writeValueAsString(node));
-      StringBuilder jsonl = new StringBuilder();
-      for (ObjectNode o : rounds) {
-        jsonl.append(Json.LINE_MAPPER.writeValueAsString(o)).append('\n');
-      }
-      AtomicFiles.writeString(dir.resolve("rounds.jsonl"), jsonl.toString());
-      prune(shards - 1);
-    } catch (IOException e) {
-      throw new UncheckedIOException(state + ": cannot write the selection state", e);
-    }
+    states.write(shards, "drawn.json", node);
+    states.writeRounds(rounds);
+    states.pruneBefore(shards - 1); // the manifest may still list only shards - 1
   }
 
   @Override
@@ -220,14 +193,7 @@ public final class StudentGuidedSource implements TextSource, AutoCloseable {
     if (shards == 0) {
       return;
     }
-    Path file = dir.resolve(String.format(Locale.ROOT, "state-%05d", shards)).resolve("drawn.json");
-    JsonNode node;
-    try {
-      node = Json.MAPPER.readTree(Files.readString(file));
-    } catch (IOException e) {
-      throw BadInputException.of(file, "cannot read the selection state after shard " + shards
-          + " (" + e.getMessage() + "); delete the run folder to start over", e);
-    }
+    JsonNode node = states.read(shards, "drawn.json");
     drawnOrder.clear();
     node.path("drawn").forEach(i -> drawnOrder.add(i.asInt()));
     rounds.clear();
@@ -238,21 +204,6 @@ public final class StudentGuidedSource implements TextSource, AutoCloseable {
     }
     if (probe != null) {
       probe.train(corpus, shards);
-    }
-  }
-
-  private void prune(int keepFrom) throws IOException {
-    try (Stream<Path> files = Files.list(dir)) {
-      for (Path p : files.toList()) {
-        String name = p.getFileName().toString();
-        if (name.matches("state-\\d{5}") && Integer.parseInt(name.substring(6)) < keepFrom) {
-          try (Stream<Path> walk = Files.walk(p)) {
-            for (Path q : walk.sorted(Comparator.reverseOrder()).toList()) {
-              Files.delete(q);
-            }
-          }
-        }
-      }
     }
   }
 

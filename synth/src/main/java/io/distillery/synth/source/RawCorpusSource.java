@@ -105,6 +105,19 @@ public final class RawCorpusSource implements TextSource {
     return new RawCorpusSource(file, unit, Sha256.of(file), List.copyOf(units));
   }
 
+  /**
+   * The first {@code n} units (at most all) of the order seeded by {@code runSeed}: the pool a
+   * teacher-ranked or student-guided selection works on, the same for both.
+   */
+  public List<String> pool(long runSeed, int n) {
+    int[] p = permutation(units.size(), runSeed);
+    List<String> out = new ArrayList<>(Math.min(n, p.length));
+    for (int i = 0; i < Math.min(n, p.length); i++) {
+      out.add(units.get(p[i]));
+    }
+    return out;
+  }
+
   /** How many candidates the corpus holds. */
   public int size() {
     return units.size();

@@ -52,11 +52,7 @@ public final class TeacherRankedSource implements TextSource {
   }
 
   private List<String> rank(long runSeed) {
-    raw.startShard(new ShardStart(0, runSeed, runSeed, 0));
-    List<String> texts = new ArrayList<>();
-    for (Candidate c : raw.next(pool)) {
-      texts.add(c.text());
-    }
+    List<String> texts = raw.pool(runSeed, pool);
     float[][] logits = teacher.logits(texts);
     List<List<Integer>> byLabel = new ArrayList<>();
     double[] sure = new double[texts.size()];
@@ -73,12 +69,8 @@ public final class TeacherRankedSource implements TextSource {
       l.sort(Comparator.comparingDouble((Integer i) -> -sure[i]).thenComparing(i -> i));
     }
     List<String> out = new ArrayList<>(texts.size());
-    for (int rank = 0; out.size() < texts.size(); rank++) {
-      for (List<Integer> l : byLabel) {
-        if (rank < l.size()) {
-          out.add(texts.get(l.get(rank)));
-        }
-      }
+    for (int i : LabelInterleave.interleave(byLabel)) {
+      out.add(texts.get(i));
     }
     return out;
   }
