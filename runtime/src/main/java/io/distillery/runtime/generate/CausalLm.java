@@ -104,16 +104,44 @@ public final class CausalLm implements AutoCloseable {
    * @throws BadInputException if a prompt is empty or leaves no room in the context
    */
   public List<Generation> generate(List<String> prompts, GenerationConfig config) {
+    return generate(prompts, config, StopCondition.NEVER, 0);
+  }
+
+  /**
+   * Continues each prompt with continuous batching: at most {@code maxRows} prompts are in the
+   * batch at a time, a prompt leaves it as soon as it is finished (including when {@code stop}
+   * says its text is done, checked after every token) and the next prompts take the freed rows.
+   * The results, in prompt order, do not depend on {@code maxRows}: prompt i samples from its
+   * own stream, seeded from the config's seed and i.
+   *
+   * @param maxRows rows in the batch at most; 0 puts every prompt in at once
+   * @throws BadInputException if a prompt is empty or leaves no room in the context
+   */
+  public List<Generation> generate(List<String> prompts, GenerationConfig config,
+      StopCondition stop, int maxRows) {
     List<long[]> ids = new ArrayList<>();
     for (String prompt : prompts) {
       ids.add(tokenizer.encode(prompt));
     }
-    return generateIds(prompts, ids, config);
+    return generateIds(prompts, ids, config, stop, maxRows);
   }
 
   /** Like {@link #generate}, from token ids; {@code prompts} only label the results. */
   public List<Generation> generateIds(List<String> prompts, List<long[]> promptIds,
       GenerationConfig config) {
+    return generateIds(prompts, promptIds, config, StopCondition.NEVER, 0);
+  }
+
+  /** Like {@link #generate(List, GenerationConfig, StopCondition, int)}, from token ids. */
+  public List<Generation> generateIds(List<String> prompts, List<long[]> promptIds,
+      GenerationConfig config, StopCondition stop, int maxRows) {
+    if (maxRows < 0) {
+      throw new ConfigException("maxRows must be >= 0 (0 = all prompts at once), got " + maxRows);
+    }
+    if (prompts.size() != promptIds.size()) {
+      throw new BadInputException(promptIds.size() + " prompts of token ids but "
+          + prompts.size() + " prompt texts to label them");
+    }
     if (promptIds.isEmpty()) {
       return List.of();
     }
@@ -143,7 +171,7 @@ public final class CausalLm implements AutoCloseable {
     };
     try {
       return new BatchGeneration(session, tokenizer, signature, context, eosId, prompts,
-          promptIds, config, cache).loop();
+          promptIds, config, cache, stop, maxRows).loop();
     } catch (OrtException e) {
       throw new JobFailedException(session.modelPath() + ": generation failed ("
           + e.getMessage() + ")", e);
