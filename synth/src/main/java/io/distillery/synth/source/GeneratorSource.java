@@ -39,6 +39,8 @@ public final class GeneratorSource implements TextSource {
   private final ContinuationCutter cutter;
   private final Decoding decoding;
   private SplittableRandom rng;
+  private long generatedTokens;
+  private long keptTokens;
 
   public GeneratorSource(PromptStrategy prompts, TextGenerator generator, GenerationSettings settings) {
     this(prompts, generator, settings, Decoding.STOP_AT_CUT);
@@ -85,6 +87,8 @@ public final class GeneratorSource implements TextSource {
       String start = p.sampleStart();
       ContinuationCutter.Cut cut = cutter.cut(start + g.text());
       int kept = keptTokens(g, Math.max(0, cut.end() - start.length()));
+      generatedTokens += g.tokenIds().length;
+      keptTokens += kept;
       double logProb = 0;
       for (int t = 0; t < kept; t++) {
         logProb += g.tokenLogProbs()[t];
@@ -112,6 +116,16 @@ public final class GeneratorSource implements TextSource {
       }
     }
     return lo;
+  }
+
+  /** New tokens the generator has produced for this source so far (end-of-text tokens included). */
+  public long generatedTokens() {
+    return generatedTokens;
+  }
+
+  /** Of {@link #generatedTokens()}, those inside the candidates' cut texts. */
+  public long keptTokens() {
+    return keptTokens;
   }
 
   @Override
