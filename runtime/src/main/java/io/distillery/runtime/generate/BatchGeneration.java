@@ -19,10 +19,10 @@ import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 
 /**
- * One generation over a {@link CausalLm}'s session, with continuous batching: at most
- * {@code maxRows} prompts are in the batch at a time; a row leaves when its prompt is finished
- * (end of text, a stop sequence, the caller's {@link StopCondition}, the token limit or the
- * context) and waiting prompts take the freed rows, so the batch stays full.
+ * One generation over a {@link CausalLm}'s session, with continuous batching ({@link Batching}):
+ * at most {@code maxRows} prompts are in the batch at a time; a row leaves when its prompt is
+ * finished (end of text, a stop sequence, the caller's {@link StopCondition}, the token limit or
+ * the context) and waiting prompts take the freed rows, so the batch stays full.
  *
  * <p>Every row keeps its own state: its tokens, its position ids (0 at its first real token), its
  * random stream (seeded from the config's seed and the prompt's index, so a prompt's sample does
@@ -67,7 +67,7 @@ final class BatchGeneration {
 
   BatchGeneration(ModelSession session, LmTokenizer tokenizer, LmSignature signature,
       int context, long eosId, List<String> prompts, List<long[]> ids, GenerationConfig config,
-      boolean cache, StopCondition stop, int maxRows) {
+      boolean cache, StopCondition stop, Batching batching) {
     this.session = session;
     this.tokenizer = tokenizer;
     this.signature = signature;
@@ -81,8 +81,8 @@ final class BatchGeneration {
     this.sampler = new TokenSampler(config);
     this.padId = eosId >= 0 ? eosId : 0;
     int n = ids.size();
-    this.maxRows = maxRows <= 0 ? n : Math.min(maxRows, n);
-    this.rebuildAt = Math.max(1, (this.maxRows + 3) / 4);
+    this.maxRows = batching.maxRows() == 0 ? n : Math.min(batching.maxRows(), n);
+    this.rebuildAt = batching.rowsLeave() ? Math.max(1, (this.maxRows + 3) / 4) : Integer.MAX_VALUE;
     this.decodeEachStep = stop != StopCondition.NEVER || !config.stopSequences().isEmpty();
     this.tokens = new long[n][];
     this.promptLength = new int[n];
@@ -224,6 +224,9 @@ final class BatchGeneration {
    */
   private Batch rebuild(Batch old) throws OrtException {
     try (old) {
+      if (rebuildAt == Integer.MAX_VALUE && live(old.rowPrompt) > 0) {
+        throw new IllegalStateException("rows may not leave but a rebuild was asked for");
+      }
       int[] kept = Arrays.stream(old.rowPrompt).filter(p -> finish[p] == null).toArray();
       int take = Math.min(maxRows - kept.length, tokens.length - admitted);
       int[] fresh = IntStream.range(admitted, admitted + take).toArray();
@@ -366,7 +369,9 @@ final class BatchGeneration {
   private void loopRecomputed() throws OrtException {
     List<Integer> live = new ArrayList<>();
     while (true) {
-      live.removeIf(p -> finish[p] != null);
+      if (rebuildAt != Integer.MAX_VALUE || live.stream().allMatch(p -> finish[p] != null)) {
+        live.removeIf(p -> finish[p] != null);
+      }
       while (live.size() < maxRows && admitted < tokens.length) {
         live.add(admitted++);
       }

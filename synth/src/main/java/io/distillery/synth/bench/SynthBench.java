@@ -3,6 +3,7 @@ package io.distillery.synth.bench;
 import io.distillery.core.ConfigException;
 import io.distillery.runtime.batch.BatchConfig;
 import io.distillery.runtime.bench.Stats;
+import io.distillery.runtime.generate.Batching;
 import io.distillery.runtime.classify.ClassifierModel;
 import io.distillery.runtime.session.SessionConfig;
 import io.distillery.runtime.session.SessionFactory;
@@ -106,7 +107,7 @@ public final class SynthBench {
       List<PathResult> paths, Map<String, Double> speedup, boolean meetsSamplesTarget,
       boolean meetsDiscardTarget) {}
 
-  private record Variant(String name, GeneratorSource.Decoding decoding, int rows) {}
+  private record Variant(String name, GeneratorSource.Decoding decoding, Batching batching) {}
 
   private static final class Runs {
     final List<Double> rates = new ArrayList<>();
@@ -120,11 +121,13 @@ public final class SynthBench {
 
   public Report run(Config c) {
     List<Variant> variants = new ArrayList<>();
-    variants.add(new Variant("old: full length, then cut", GeneratorSource.Decoding.FULL_THEN_CUT,
-        0));
+    // the old path as it was: every row generated to the limit or end of text, finished rows
+    // kept in the batch until the last one ends, then cut
+    variants.add(new Variant("old: full length, fixed batch, then cut",
+        GeneratorSource.Decoding.FULL_THEN_CUT, Batching.fixed()));
     for (int r : c.rows()) {
       variants.add(new Variant("new: stop at cut, rows " + (r == 0 ? "= draw" : String.valueOf(r)),
-          GeneratorSource.Decoding.STOP_AT_CUT, r));
+          GeneratorSource.Decoding.STOP_AT_CUT, r == 0 ? Batching.all() : Batching.rows(r)));
     }
     SessionFactory sessions = new SessionFactory();
     Path scratch = tempDir();
@@ -180,7 +183,7 @@ public final class SynthBench {
     delete(out);
     SynthClock clock = new SynthClock();
     GeneratorSource source = new GeneratorSource(new TemplatePrompts(config.task()),
-        generator.withRows(v.rows()), config.generation(), v.decoding());
+        generator.withBatching(v.batching()), config.generation(), v.decoding());
     SynthSummary s = new Synthesizer(new PrintStream(PrintStream.nullOutputStream()), 1e9, clock)
         .synthesize(config, source, teacher, out);
     into.rates.add(s.samples() / s.seconds());

@@ -3,6 +3,7 @@ package io.distillery.synth.source;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.distillery.core.Json;
 import io.distillery.core.Sha256;
+import io.distillery.runtime.generate.Batching;
 import io.distillery.runtime.generate.CacheMode;
 import io.distillery.runtime.generate.CausalLm;
 import io.distillery.runtime.generate.Generation;
@@ -19,45 +20,41 @@ import java.util.List;
  * text-generation-with-past signature, tokenizer.json) as the synthesizer's {@link TextGenerator}.
  * Sampling uses the KV cache when the model has one and stops at end of text; the log-probabilities
  * are the model's own (temperature 1, before top-k/top-p). With a stop condition, rows leave the
- * batch when their text is done and the next prompts take their rows (continuous batching, at most
- * {@link #rows()} rows at a time); prompt i samples from its own stream (the seed mixed with i), so
- * the texts do not depend on the number of rows.
+ * batch when their text is done and the next prompts take their rows (continuous batching, see
+ * {@link #batching()}); prompt i samples from its own stream (the seed mixed with i), so the texts
+ * do not depend on the batching.
  */
 public final class CausalLmGenerator implements TextGenerator, AutoCloseable {
   private final CausalLm lm;
   private final Path dir;
   private final String sha256;
   private final boolean owned;
-  private final int rows;
+  private final Batching batching;
 
-  private CausalLmGenerator(CausalLm lm, Path dir, boolean owned, String sha256, int rows) {
+  private CausalLmGenerator(CausalLm lm, Path dir, boolean owned, String sha256,
+      Batching batching) {
     this.lm = lm;
     this.dir = dir;
     this.sha256 = sha256;
     this.owned = owned;
-    this.rows = rows;
+    this.batching = batching;
   }
 
   private CausalLmGenerator(CausalLm lm, Path dir, boolean owned) {
-    this(lm, dir, owned, Sha256.of(dir.resolve("model.onnx")), 0);
+    this(lm, dir, owned, Sha256.of(dir.resolve("model.onnx")), Batching.all());
   }
 
   /**
-   * This generator with at most {@code rows} prompts in the batch at a time (0: all the prompts
-   * of a call at once); the texts are the same, only the speed differs. The copy borrows the
-   * model: close the original.
+   * This generator with another batching (default {@link Batching#all()}: all the prompts of a
+   * call at once, finished rows leave); the texts are the same, only the speed differs. The copy
+   * borrows the model: close the original.
    */
-  public CausalLmGenerator withRows(int rows) {
-    if (rows < 0) {
-      throw new io.distillery.core.ConfigException(
-          "generator rows must be >= 0 (0 = all prompts at once), got " + rows);
-    }
-    return new CausalLmGenerator(lm, dir, false, sha256, rows);
+  public CausalLmGenerator withBatching(Batching batching) {
+    return new CausalLmGenerator(lm, dir, false, sha256, batching);
   }
 
-  /** Rows in the batch at most (0: all the prompts of a call). */
-  public int rows() {
-    return rows;
+  public Batching batching() {
+    return batching;
   }
 
   /** Opens a generator folder; closing this closes the model. */
@@ -91,7 +88,7 @@ public final class CausalLmGenerator implements TextGenerator, AutoCloseable {
     GenerationConfig config = new GenerationConfig(settings.maxNewTokens(), settings.temperature(),
         settings.topK(), settings.topP(), settings.stop(), seed, true, CacheMode.AUTO);
     List<Continuation> out = new ArrayList<>(prompts.size());
-    for (Generation g : lm.generate(prompts, config, done, rows)) {
+    for (Generation g : lm.generate(prompts, config, done, batching)) {
       out.add(new Continuation(g.text(), g.tokenIds(), g.logProbs()));
     }
     return out;

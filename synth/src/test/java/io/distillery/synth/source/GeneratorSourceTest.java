@@ -97,7 +97,8 @@ class GeneratorSourceTest {
     // the tiny model writes random bytes, seldom a sentence end: the character limit cuts most
     GenerationSettings settings = new GenerationSettings(40, 1.0, 0, 1.0, List.of(), 4, 16);
     CountingGenerator full = new CountingGenerator(generator);
-    CountingGenerator early = new CountingGenerator(generator.withRows(3));
+    CountingGenerator early = new CountingGenerator(
+        generator.withBatching(io.distillery.runtime.generate.Batching.rows(3)));
     GeneratorSource a = new GeneratorSource(new TemplatePrompts(TASK), full, settings,
         GeneratorSource.Decoding.FULL_THEN_CUT);
     GeneratorSource b = new GeneratorSource(new TemplatePrompts(TASK), early, settings,
