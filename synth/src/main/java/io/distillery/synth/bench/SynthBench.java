@@ -27,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 /**
@@ -119,7 +120,16 @@ public final class SynthBench {
     List<String> texts;
   }
 
+  /** Runs the bench with the synth defaults (those of {@code distillery synth}). */
   public Report run(Config c) {
+    return run(c, UnaryOperator.identity());
+  }
+
+  /**
+   * Runs the bench with the synth defaults as changed by {@code settings} (which must keep the
+   * target, seed and batch size the config gives).
+   */
+  public Report run(Config c, UnaryOperator<SynthConfig> settings) {
     List<Variant> variants = new ArrayList<>();
     // the old path as it was: every row generated to the limit or end of text, finished rows
     // kept in the batch until the last one ends, then cut
@@ -136,8 +146,8 @@ public final class SynthBench {
         CausalLmGenerator generator = CausalLmGenerator.open(c.generator(), sessions,
             SessionConfig.cpu())) {
       TaskSpec task = new TaskSpec(teacher.labels().names(), description(teacher));
-      SynthConfig config = SynthConfig.defaults(task, c.samples()).withSeed(c.seed())
-          .withBatchSize(c.batchSize());
+      SynthConfig config = settings.apply(SynthConfig.defaults(task, c.samples()).withSeed(c.seed())
+          .withBatchSize(c.batchSize()));
       // warm-up: JIT, ORT allocations, every path once on a small target
       for (Variant v : variants) {
         once(v, config.withTargetSamples(Math.min(c.samples(), 64)), teacher, generator, scratch,
