@@ -6,8 +6,6 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.distillery.runtime.session.ModelSession;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.util.ArrayList;
@@ -122,49 +120,8 @@ final class BatchGeneration {
 
   // ---------------------------------------------------------------- with the KV cache
 
-  /** The rows in the batch and their past keys/values. */
-  private static final class Batch implements AutoCloseable {
-    static final Batch EMPTY = new Batch(new int[0], 0, Map.of(), null);
-
-    /** The prompt of each row {@code [R]}. */
-    final int[] rowPrompt;
-    /** Past columns {@code C}. */
-    final int columns;
-    /** {@code past_key_values.{l}.key|value} {@code [R, H, C, D]}. */
-    final Map<String, OnnxTensor> past;
-    /** What owns the past tensors: a step's result or the tensors a rebuild made. */
-    final AutoCloseable owner;
-    private boolean closed;
-
-    Batch(int[] rowPrompt, int columns, Map<String, OnnxTensor> past, AutoCloseable owner) {
-      this.rowPrompt = rowPrompt;
-      this.columns = columns;
-      this.past = past;
-      this.owner = owner;
-    }
-
-    int rows() {
-      return rowPrompt.length;
-    }
-
-    @Override
-    public void close() throws OrtException {
-      if (owner == null || closed) {
-        return;
-      }
-      closed = true;
-      try {
-        owner.close();
-      } catch (OrtException | RuntimeException e) {
-        throw e;
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    }
-  }
-
   private void loopCached() throws OrtException {
-    Batch batch = Batch.EMPTY;
+    CachedRows batch = CachedRows.EMPTY;
     try {
       while (true) {
         int live = live(batch.rowPrompt);
@@ -175,7 +132,7 @@ final class BatchGeneration {
         }
         boolean refill = waiting && (live == 0 || maxRows - live >= rebuildAt);
         boolean shrink = !waiting && dead >= rebuildAt;
-        Batch next = refill || shrink ? rebuild(batch) : step(batch);
+        CachedRows next = refill || shrink ? rebuild(batch) : step(batch);
         batch = next; // the call closed the old batch
       }
     } finally {
@@ -184,7 +141,7 @@ final class BatchGeneration {
   }
 
   /** One decoding step of every row; closes {@code b}. */
-  private Batch step(Batch b) throws OrtException {
+  private CachedRows step(CachedRows b) throws OrtException {
     int rows = b.rows();
     int columns = b.columns;
     long[] ids = new long[rows];
@@ -211,7 +168,7 @@ final class BatchGeneration {
     try {
       float[] logits = lastPositions(result, rows);
       advance(b.rowPrompt, logits);
-      return new Batch(b.rowPrompt, columns + 1, presents(result), result);
+      return new CachedRows(b.rowPrompt, columns + 1, presents(result), result);
     } catch (RuntimeException e) {
       result.close();
       throw e;
@@ -222,7 +179,7 @@ final class BatchGeneration {
    * A new batch: the unfinished rows of {@code old}, then waiting prompts in the free rows (each
    * prefilled and given its first token); closes {@code old}.
    */
-  private Batch rebuild(Batch old) throws OrtException {
+  private CachedRows rebuild(CachedRows old) throws OrtException {
     try (old) {
       if (rebuildAt == Integer.MAX_VALUE && live(old.rowPrompt) > 0) {
         throw new IllegalStateException("rows may not leave but a rebuild was asked for");
@@ -241,77 +198,30 @@ final class BatchGeneration {
         }
         int[] freshLive = Arrays.stream(fresh).filter(p -> finish[p] == null).toArray();
         if (kept.length == 0 && freshLive.length == take && pre != null) { // the prefill as is
-          Batch b = new Batch(fresh, width, presents(pre), pre);
+          CachedRows b = new CachedRows(fresh, width, presents(pre), pre);
           pre = null;
           return b;
         }
         int[] rows = IntStream.concat(Arrays.stream(kept), Arrays.stream(freshLive)).toArray();
         if (rows.length == 0) {
-          return Batch.EMPTY;
+          return CachedRows.EMPTY;
         }
-        Map<String, OnnxTensor> oldPast = old.past;
-        Map<String, OnnxTensor> prePast = pre == null ? Map.of() : presents(pre);
-        return gather(rows, kept.length, old.rowPrompt, old.columns, oldPast, fresh, width,
-            prePast);
+        List<CachedRows.Slice> slices = new ArrayList<>(rows.length);
+        for (int p : kept) {
+          slices.add(new CachedRows.Slice(old, indexOf(old.rowPrompt, p), length[p] - 1));
+        }
+        CachedRows prefilled = pre == null ? null
+            : new CachedRows(fresh, width, presents(pre), null);
+        for (int p : freshLive) {
+          slices.add(new CachedRows.Slice(prefilled, indexOf(fresh, p), length[p] - 1));
+        }
+        return CachedRows.gather(env, signature, rows, slices);
       } finally {
         if (pre != null) {
           pre.close();
         }
       }
     }
-  }
-
-  /**
-   * Copies each row's cached keys/values (its last {@code length - 1} columns) into new past
-   * tensors {@code [R, H, C, D]}, right-aligned, with {@code C} the most any row has cached.
-   * Rows {@code 0..fromOld-1} come from {@code oldPast} ({@code [R_old, H, oldColumns, D]}),
-   * the rest from {@code prePast} ({@code [N, H, width, D]}, rows in {@code fresh} order).
-   */
-  private Batch gather(int[] rows, int fromOld, int[] oldRows, int oldColumns,
-      Map<String, OnnxTensor> oldPast, int[] fresh, int width, Map<String, OnnxTensor> prePast)
-      throws OrtException {
-    int heads = signature.heads();
-    int dim = signature.headDim();
-    int columns = 0;
-    int[] sourceRow = new int[rows.length];
-    for (int r = 0; r < rows.length; r++) {
-      int p = rows[r];
-      columns = Math.max(columns, length[p] - 1);
-      int[] from = r < fromOld ? oldRows : fresh;
-      sourceRow[r] = indexOf(from, p);
-    }
-    Map<String, OnnxTensor> past = new HashMap<>();
-    List<OnnxTensor> made = new ArrayList<>();
-    try {
-      for (int l = 0; l < signature.layers(); l++) {
-        for (String kind : new String[] {"key", "value"}) {
-          String present = "present." + l + "." + kind;
-          float[] oldData = oldPast.isEmpty() ? null : oldPast.get(present).getFloatBuffer().array();
-          float[] preData = prePast.isEmpty() ? null : prePast.get(present).getFloatBuffer().array();
-          FloatBuffer out = ByteBuffer.allocateDirect(rows.length * heads * columns * dim * 4)
-              .order(ByteOrder.nativeOrder()).asFloatBuffer();
-          for (int r = 0; r < rows.length; r++) {
-            int cached = length[rows[r]] - 1;
-            boolean isOld = r < fromOld;
-            float[] src = isOld ? oldData : preData;
-            int srcColumns = isOld ? oldColumns : width;
-            for (int h = 0; h < heads; h++) {
-              int from = ((sourceRow[r] * heads + h) * srcColumns + srcColumns - cached) * dim;
-              int to = ((r * heads + h) * columns + columns - cached) * dim;
-              out.put(to, src, from, cached * dim);
-            }
-          }
-          OnnxTensor t = OnnxTensor.createTensor(env, out,
-              new long[] {rows.length, heads, columns, dim});
-          made.add(t);
-          past.put(present, t);
-        }
-      }
-    } catch (OrtException | RuntimeException e) {
-      made.forEach(OnnxValue::close);
-      throw e;
-    }
-    return new Batch(rows, columns, past, () -> made.forEach(OnnxValue::close));
   }
 
   /** Runs the prompts {@code fresh}, left-padded to {@code width}, with an empty past. */
