@@ -2,7 +2,6 @@ package io.distillery.synth.source;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.distillery.core.Json;
-import io.distillery.runtime.generate.StopCondition;
 import io.distillery.synth.prompt.Prompt;
 import io.distillery.synth.prompt.PromptStrategy;
 import io.distillery.synth.prompt.ScoredSample;
