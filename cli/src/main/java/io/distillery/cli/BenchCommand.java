@@ -22,7 +22,8 @@ import picocli.CommandLine.Spec;
     name = "bench",
     description = "Benchmarks, every configuration measured side by side in one run (medians of "
         + "repeated passes).",
-    subcommands = {BenchCommand.Batching.class, BenchGeneratorCommand.class})
+    subcommands = {BenchCommand.Batching.class, BenchGeneratorCommand.class,
+        BenchSynthCommand.class})
 final class BenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

@@ -9,6 +9,9 @@ public final class Distillery {
   public static void main(String[] args) {
     PrintWriter out = new PrintWriter(System.out, true);
     PrintWriter err = new PrintWriter(System.err, true);
-    System.exit(Cli.commandLine(out, err).execute(args));
+    int code = Cli.commandLine(out, err).execute(args);
+    out.flush(); // print() does not flush an autoflush writer: a report printed that way is lost
+    err.flush();
+    System.exit(code);
   }
 }

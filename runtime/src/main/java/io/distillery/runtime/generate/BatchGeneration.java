@@ -9,6 +9,7 @@ import io.distillery.runtime.session.ModelSession;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,10 +17,20 @@ import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 
 /**
- * One batched generation over a {@link CausalLm}'s session: left-padded prompts, per-row
- * positions and masks, the KV cache handed from each step's presents to the next step's past
- * (zero-copy: the previous result stays open until the next run is done), or the whole sequence
- * recomputed each step without it.
+ * One generation over a {@link CausalLm}'s session, with continuous batching ({@link Batching}):
+ * at most {@code maxRows} prompts are in the batch at a time; a row leaves when its prompt is
+ * finished (end of text, a stop sequence, the caller's {@link StopCondition}, the token limit or
+ * the context) and waiting prompts take the freed rows, so the batch stays full.
+ *
+ * <p>Every row keeps its own state: its tokens, its position ids (0 at its first real token), its
+ * random stream (seeded from the config's seed and the prompt's index, so a prompt's sample does
+ * not depend on the batch it ran in) and, with the cache, its slice of the past keys/values.
+ * Rows are left-padded: row r's cached tokens are the last {@code cached(r)} of the batch's
+ * {@code C} past columns and the attention mask hides the rest. Between rebuilds the presents of
+ * one step are the next step's past as they are (zero-copy). A rebuild, when enough rows have
+ * finished, prefills the new prompts on their own and copies the kept rows' slices and the new
+ * ones into fresh past tensors {@code [R, H, C, D]} with {@code C} the longest kept row. Without
+ * the cache every step recomputes the live rows' whole sequences.
  */
 final class BatchGeneration {
   /** Batches at least this large choose their next tokens on several cores. */
@@ -32,23 +43,29 @@ final class BatchGeneration {
   private final long eosId;
   private final List<String> prompts;
   private final GenerationConfig config;
+  private final StopCondition stop;
   private final boolean cache;
   private final TokenSampler sampler;
   private final OrtEnvironment env;
-  private final int batch;
-  private final int promptWidth;
   private final long padId;
-  /** Every row's tokens so far, left-padded to {@code promptWidth}, then generated ones. */
-  private final List<long[]> sequences = new ArrayList<>();
-  private final int[] padding;
-  private final List<List<Long>> generated = new ArrayList<>();
-  private final List<List<Float>> logProbs = new ArrayList<>();
+  private final int maxRows;
+  /** Finished rows that trigger a rebuild (refill, or shrink when no prompt waits). */
+  private final int rebuildAt;
+  private final boolean decodeEachStep;
+
+  /** Per prompt: its ids, then the generated ones ({@code length[p]} so far). */
+  private final long[][] tokens;
+  private final int[] promptLength;
+  private final int[] length;
+  private final float[][] logProbs;
   private final FinishReason[] finish;
   private final SplittableRandom[] rngs;
+  /** Prompts that have entered the batch (they enter in order). */
+  private int admitted;
 
   BatchGeneration(ModelSession session, LmTokenizer tokenizer, LmSignature signature,
       int context, long eosId, List<String> prompts, List<long[]> ids, GenerationConfig config,
-      boolean cache) {
+      boolean cache, StopCondition stop, Batching batching) {
     this.session = session;
     this.tokenizer = tokenizer;
     this.signature = signature;
@@ -57,126 +74,303 @@ final class BatchGeneration {
     this.env = session.environment();
     this.prompts = prompts;
     this.config = config;
+    this.stop = stop;
     this.cache = cache;
     this.sampler = new TokenSampler(config);
-    this.batch = ids.size();
-    this.promptWidth = ids.stream().mapToInt(a -> a.length).max().orElseThrow();
     this.padId = eosId >= 0 ? eosId : 0;
-    this.padding = new int[batch];
-    this.finish = new FinishReason[batch];
-    this.rngs = new SplittableRandom[batch];
-    for (int b = 0; b < batch; b++) {
-      long[] p = ids.get(b);
-      padding[b] = promptWidth - p.length;
-      long[] row = new long[promptWidth + config.maxNewTokens()];
-      java.util.Arrays.fill(row, 0, padding[b], padId);
-      System.arraycopy(p, 0, row, padding[b], p.length);
-      sequences.add(row);
-      generated.add(new ArrayList<>());
-      logProbs.add(new ArrayList<>());
-      rngs[b] = new SplittableRandom(config.seed() ^ (0x9E3779B97F4A7C15L * (b + 1)));
+    int n = ids.size();
+    this.maxRows = batching.maxRows() == 0 ? n : Math.min(batching.maxRows(), n);
+    this.rebuildAt = batching.rowsLeave() ? Math.max(1, (this.maxRows + 3) / 4) : Integer.MAX_VALUE;
+    this.decodeEachStep = stop != StopCondition.NEVER || !config.stopSequences().isEmpty();
+    this.tokens = new long[n][];
+    this.promptLength = new int[n];
+    this.length = new int[n];
+    this.logProbs = new float[n][];
+    this.finish = new FinishReason[n];
+    this.rngs = new SplittableRandom[n];
+    for (int p = 0; p < n; p++) {
+      long[] prompt = ids.get(p);
+      tokens[p] = Arrays.copyOf(prompt, prompt.length + config.maxNewTokens());
+      promptLength[p] = prompt.length;
+      length[p] = prompt.length;
+      logProbs[p] = new float[config.maxNewTokens()];
+      rngs[p] = new SplittableRandom(config.seed() ^ (0x9E3779B97F4A7C15L * (p + 1)));
     }
   }
 
   List<Generation> loop() throws OrtException {
-    int length = promptWidth; // tokens in every row so far
-    OrtSession.Result previous = null;
-    try {
-      float[] logits;
-      int vocab;
-      OrtSession.Result result = runStep(length, 0, null);
-      try {
-        for (int step = 0; ; step++) {
-          OnnxTensor out = (OnnxTensor) result.get("logits").get();
-          long[] shape = out.getInfo().getShape(); // [B, T, V]
-          vocab = (int) shape[2];
-          logits = lastPositions(out, shape);
-          if (!advance(logits, vocab, length)) {
-            break;
-          }
-          length++;
-          if (cache) {
-            if (previous != null) {
-              previous.close();
-            }
-            previous = result;
-            result = runStep(length, 1, previous);
-          } else {
-            result.close();
-            result = null; // closed; a failing runStep must not close it again
-            result = runStep(length, length, null);
-          }
-        }
-      } finally {
-        if (result != null) {
-          result.close();
-        }
-      }
-    } finally {
-      if (previous != null) {
-        previous.close();
-      }
+    if (cache) {
+      loopCached();
+    } else {
+      loopRecomputed();
     }
-    List<Generation> out = new ArrayList<>();
-    for (int b = 0; b < batch; b++) {
-      long[] tokens = generated.get(b).stream().mapToLong(Long::longValue).toArray();
-      float[] lp = new float[tokens.length];
-      for (int i = 0; i < lp.length; i++) {
-        lp[i] = logProbs.get(b).get(i);
-      }
-      String text = tokenizer.decode(tokens);
-      if (finish[b] == FinishReason.STOP_SEQUENCE) {
+    List<Generation> out = new ArrayList<>(tokens.length);
+    for (int p = 0; p < tokens.length; p++) {
+      int produced = length[p] - promptLength[p];
+      long[] generated = Arrays.copyOfRange(tokens[p], promptLength[p], length[p]);
+      String text = tokenizer.decode(generated);
+      if (finish[p] == FinishReason.STOP_SEQUENCE) {
         text = text.substring(0, stopIndex(text));
       }
-      out.add(new Generation(b < prompts.size() ? prompts.get(b) : "", text, tokens, lp,
-          finish[b]));
+      out.add(new Generation(prompts.get(p), text, generated,
+          Arrays.copyOf(logProbs[p], produced), finish[p]));
     }
     return out;
   }
 
-  /** Picks a token for every unfinished row; returns whether any row goes on. */
-  private boolean advance(float[] logits, int vocab, int length) {
-    int[] ids = new int[batch];
-    float[] lps = new float[batch];
-    // choosing is a few passes over the vocabulary per row (a third of a step's time at batch 16
-    // on one core), independent per row (each row has its own random stream), and runs while ORT
-    // is idle: spread the rows over the cores
-    IntStream rows = IntStream.range(0, batch);
-    (batch >= PARALLEL_ROWS ? rows.parallel() : rows).forEach(b -> {
-      if (finish[b] == null) {
-        ids[b] = sampler.pick(logits, b * vocab, vocab, rngs[b]);
-        lps[b] = TokenSampler.logProb(logits, b * vocab, vocab, ids[b]);
+  // ---------------------------------------------------------------- with the KV cache
+
+  private void loopCached() throws OrtException {
+    CachedRows batch = CachedRows.EMPTY;
+    try {
+      while (true) {
+        int live = live(batch.rowPrompt);
+        int dead = batch.rows() - live;
+        boolean waiting = admitted < tokens.length;
+        if (live == 0 && !waiting) {
+          break;
+        }
+        boolean refill = waiting && (live == 0 || maxRows - live >= rebuildAt);
+        boolean shrink = !waiting && dead >= rebuildAt;
+        CachedRows next = refill || shrink ? rebuild(batch) : step(batch);
+        batch = next; // the call closed the old batch
       }
-    });
-    boolean anyOpen = false;
-    for (int b = 0; b < batch; b++) {
-      if (finish[b] != null) {
-        sequences.get(b)[length] = padId;
-        continue;
-      }
-      int id = ids[b];
-      generated.get(b).add((long) id);
-      logProbs.get(b).add(lps[b]);
-      sequences.get(b)[length] = id;
-      int produced = generated.get(b).size();
-      int nextPosition = length - padding[b] + 1;
-      if (config.stopAtEos() && id == eosId) {
-        finish[b] = FinishReason.EOS;
-      } else if (!config.stopSequences().isEmpty() && stopIndex(decodeRow(b)) >= 0) {
-        finish[b] = FinishReason.STOP_SEQUENCE;
-      } else if (produced >= config.maxNewTokens()) {
-        finish[b] = FinishReason.LENGTH;
-      } else if (nextPosition >= context) {
-        finish[b] = FinishReason.CONTEXT;
-      } else {
-        anyOpen = true;
-      }
+    } finally {
+      batch.close();
     }
-    return anyOpen;
   }
 
-  private String decodeRow(int b) {
-    return tokenizer.decode(generated.get(b).stream().mapToLong(Long::longValue).toArray());
+  /** One decoding step of every row; closes {@code b}. */
+  private CachedRows step(CachedRows b) throws OrtException {
+    int rows = b.rows();
+    int columns = b.columns;
+    long[] ids = new long[rows];
+    long[] positions = new long[rows];
+    long[] mask = new long[rows * (columns + 1)]; // [R, C + 1]
+    for (int r = 0; r < rows; r++) {
+      int p = b.rowPrompt[r];
+      if (finish[p] == null) {
+        ids[r] = tokens[p][length[p] - 1];
+        positions[r] = length[p] - 1;
+        int cached = length[p] - 1;
+        Arrays.fill(mask, r * (columns + 1) + columns - cached, (r + 1) * (columns + 1), 1L);
+      } else { // finished, waiting for the next rebuild: any valid input, its output is unused
+        ids[r] = padId;
+        Arrays.fill(mask, r * (columns + 1), (r + 1) * (columns + 1), 1L);
+      }
+    }
+    OrtSession.Result result;
+    try {
+      result = run(ids, rows, 1, mask, columns + 1, positions, b.past);
+    } finally {
+      b.close();
+    }
+    try {
+      float[] logits = lastPositions(result, rows);
+      advance(b.rowPrompt, logits);
+      return new CachedRows(b.rowPrompt, columns + 1, presents(result), result);
+    } catch (RuntimeException e) {
+      result.close();
+      throw e;
+    }
+  }
+
+  /**
+   * A new batch: the unfinished rows of {@code old}, then waiting prompts in the free rows (each
+   * prefilled and given its first token); closes {@code old}.
+   */
+  private CachedRows rebuild(CachedRows old) throws OrtException {
+    try (old) {
+      if (rebuildAt == Integer.MAX_VALUE && live(old.rowPrompt) > 0) {
+        throw new IllegalStateException("rows may not leave but a rebuild was asked for");
+      }
+      int[] kept = Arrays.stream(old.rowPrompt).filter(p -> finish[p] == null).toArray();
+      int take = Math.min(maxRows - kept.length, tokens.length - admitted);
+      int[] fresh = IntStream.range(admitted, admitted + take).toArray();
+      admitted += take;
+      OrtSession.Result pre = null;
+      int width = 0;
+      try {
+        if (take > 0) {
+          width = Arrays.stream(fresh).map(p -> promptLength[p]).max().orElseThrow();
+          pre = prefill(fresh, width);
+          advance(fresh, lastPositions(pre, take));
+        }
+        int[] freshLive = Arrays.stream(fresh).filter(p -> finish[p] == null).toArray();
+        if (kept.length == 0 && freshLive.length == take && pre != null) { // the prefill as is
+          CachedRows b = new CachedRows(fresh, width, presents(pre), pre);
+          pre = null;
+          return b;
+        }
+        int[] rows = IntStream.concat(Arrays.stream(kept), Arrays.stream(freshLive)).toArray();
+        if (rows.length == 0) {
+          return CachedRows.EMPTY;
+        }
+        List<CachedRows.Slice> slices = new ArrayList<>(rows.length);
+        for (int p : kept) {
+          slices.add(new CachedRows.Slice(old, indexOf(old.rowPrompt, p), length[p] - 1));
+        }
+        CachedRows prefilled = pre == null ? null
+            : new CachedRows(fresh, width, presents(pre), null);
+        for (int p : freshLive) {
+          slices.add(new CachedRows.Slice(prefilled, indexOf(fresh, p), length[p] - 1));
+        }
+        return CachedRows.gather(env, signature, rows, slices);
+      } finally {
+        if (pre != null) {
+          pre.close();
+        }
+      }
+    }
+  }
+
+  /** Runs the prompts {@code fresh}, left-padded to {@code width}, with an empty past. */
+  private OrtSession.Result prefill(int[] fresh, int width) throws OrtException {
+    int n = fresh.length;
+    long[] ids = new long[n * width];
+    long[] positions = new long[n * width];
+    long[] mask = new long[n * width];
+    for (int r = 0; r < n; r++) {
+      int p = fresh[r];
+      int pad = width - promptLength[p];
+      for (int i = 0; i < width; i++) {
+        boolean real = i >= pad;
+        ids[r * width + i] = real ? tokens[p][i - pad] : padId;
+        mask[r * width + i] = real ? 1 : 0;
+        positions[r * width + i] = real ? i - pad : 0;
+      }
+    }
+    return runFromScratch(ids, n, width, mask, positions);
+  }
+
+  /** Runs {@code [rows, width]} tokens with an empty past when the model takes one. */
+  private OrtSession.Result runFromScratch(long[] ids, int rows, int width, long[] mask,
+      long[] positions) throws OrtException {
+    Map<String, OnnxTensor> empty = new HashMap<>();
+    try {
+      for (int l = 0; l < signature.layers(); l++) {
+        for (String kind : new String[] {"key", "value"}) {
+          empty.put("present." + l + "." + kind, OnnxTensor.createTensor(env,
+              FloatBuffer.allocate(0), new long[] {rows, signature.heads(), 0,
+                  signature.headDim()}));
+        }
+      }
+      return run(ids, rows, width, mask, width, positions, empty);
+    } finally {
+      empty.values().forEach(OnnxValue::close);
+    }
+  }
+
+  /** The {@code present.*} outputs of a step, by name. */
+  private Map<String, OnnxTensor> presents(OrtSession.Result result) {
+    Map<String, OnnxTensor> out = new HashMap<>();
+    for (int l = 0; l < signature.layers(); l++) {
+      for (String kind : new String[] {"key", "value"}) {
+        String name = "present." + l + "." + kind;
+        out.put(name, (OnnxTensor) result.get(name).orElseThrow());
+      }
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------- without the cache
+
+  /** Every step feeds the live rows' whole sequences; waiting prompts join as rows finish. */
+  private void loopRecomputed() throws OrtException {
+    List<Integer> live = new ArrayList<>();
+    while (true) {
+      if (rebuildAt != Integer.MAX_VALUE || live.stream().allMatch(p -> finish[p] != null)) {
+        live.removeIf(p -> finish[p] != null);
+      }
+      while (live.size() < maxRows && admitted < tokens.length) {
+        live.add(admitted++);
+      }
+      if (live.isEmpty()) {
+        return;
+      }
+      int[] rows = live.stream().mapToInt(Integer::intValue).toArray();
+      int width = Arrays.stream(rows).map(p -> length[p]).max().orElseThrow();
+      int n = rows.length;
+      long[] ids = new long[n * width];
+      long[] positions = new long[n * width];
+      long[] mask = new long[n * width];
+      for (int r = 0; r < n; r++) {
+        int p = rows[r];
+        int pad = width - length[p];
+        for (int i = 0; i < width; i++) {
+          boolean real = i >= pad;
+          ids[r * width + i] = real ? tokens[p][i - pad] : padId;
+          mask[r * width + i] = real ? 1 : 0;
+          positions[r * width + i] = real ? Math.min(context - 1, i - pad) : 0;
+        }
+      }
+      try (OrtSession.Result result = runFromScratch(ids, n, width, mask, positions)) {
+        advance(rows, lastPositions(result, n));
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- shared
+
+  /** Picks the next token of every unfinished prompt in {@code rows} from its row of logits. */
+  private void advance(int[] rows, float[] logits) {
+    int n = rows.length;
+    int vocab = logits.length / Math.max(1, n);
+    int[] ids = new int[n];
+    float[] lps = new float[n];
+    // choosing is a few passes over the vocabulary per row (a third of a step's time at batch 16
+    // on one core), independent per row (each prompt has its own random stream), and runs while
+    // ORT is idle: spread the rows over the cores
+    IntStream range = IntStream.range(0, n);
+    (n >= PARALLEL_ROWS ? range.parallel() : range).forEach(r -> {
+      int p = rows[r];
+      if (finish[p] == null) {
+        ids[r] = sampler.pick(logits, r * vocab, vocab, rngs[p]);
+        lps[r] = TokenSampler.logProb(logits, r * vocab, vocab, ids[r]);
+      }
+    });
+    for (int r = 0; r < n; r++) {
+      int p = rows[r];
+      if (finish[p] != null) {
+        continue;
+      }
+      int id = ids[r];
+      int produced = length[p] - promptLength[p];
+      tokens[p][length[p]++] = id;
+      logProbs[p][produced++] = lps[r];
+      String text = decodeEachStep ? tokenizer.decode(
+          Arrays.copyOfRange(tokens[p], promptLength[p], length[p])) : null;
+      if (config.stopAtEos() && id == eosId) {
+        finish[p] = FinishReason.EOS;
+      } else if (!config.stopSequences().isEmpty() && stopIndex(text) >= 0) {
+        finish[p] = FinishReason.STOP_SEQUENCE;
+      } else if (stop.done(p, text)) {
+        finish[p] = FinishReason.STOP_CONDITION;
+      } else if (produced >= config.maxNewTokens()) {
+        finish[p] = FinishReason.LENGTH;
+      } else if (length[p] >= context) {
+        finish[p] = FinishReason.CONTEXT;
+      }
+    }
+  }
+
+  private int live(int[] rowPrompt) {
+    int live = 0;
+    for (int p : rowPrompt) {
+      if (finish[p] == null) {
+        live++;
+      }
+    }
+    return live;
+  }
+
+  private static int indexOf(int[] values, int value) {
+    for (int i = 0; i < values.length; i++) {
+      if (values[i] == value) {
+        return i;
+      }
+    }
+    throw new IllegalStateException("row for prompt " + value + " not found");
   }
 
   private int stopIndex(String text) {
@@ -191,53 +385,24 @@ final class BatchGeneration {
   }
 
   /**
-   * Runs the model on the last {@code fed} tokens of each row ({@code length} so far), with the
-   * previous result's presents as the past when caching.
+   * Runs the model: {@code input_ids} and {@code position_ids} {@code [rows, fed]},
+   * {@code attention_mask} {@code [rows, seen]}, and the given past (not closed here).
    */
-  private OrtSession.Result runStep(int length, int fed, OrtSession.Result past)
-      throws OrtException {
-    int start = length - fed;
-    if (fed == 0) { // first step: the whole prompt
-      start = 0;
-      fed = length;
-    }
-    long[] ids = new long[batch * fed];
-    long[] positions = new long[batch * fed];
-    long[] mask = new long[batch * length];
-    for (int b = 0; b < batch; b++) {
-      long[] row = sequences.get(b);
-      for (int i = 0; i < length; i++) {
-        mask[b * length + i] = i < padding[b] ? 0 : 1;
-      }
-      for (int i = 0; i < fed; i++) {
-        int t = start + i;
-        ids[b * fed + i] = row[t];
-        positions[b * fed + i] = Math.min(context - 1, Math.max(0, t - padding[b]));
-      }
-    }
+  private OrtSession.Result run(long[] ids, int rows, int fed, long[] mask, int seen,
+      long[] positions, Map<String, OnnxTensor> past) throws OrtException {
     Map<String, OnnxTensor> owned = new HashMap<>();
     Map<String, OnnxTensor> inputs = new HashMap<>();
     try {
-      owned.put("input_ids", longs(ids, batch, fed));
+      owned.put("input_ids", longs(ids, rows, fed));
       if (signature.hasAttentionMask()) {
-        owned.put("attention_mask", longs(mask, batch, length));
+        owned.put("attention_mask", longs(mask, rows, seen));
       }
       if (signature.hasPositionIds()) {
-        owned.put("position_ids", longs(positions, batch, fed));
+        owned.put("position_ids", longs(positions, rows, fed));
       }
       inputs.putAll(owned);
-      for (int l = 0; l < signature.layers(); l++) {
-        for (String kind : new String[] {"key", "value"}) {
-          String name = "past_key_values." + l + "." + kind;
-          if (past != null) {
-            inputs.put(name, (OnnxTensor) past.get("present." + l + "." + kind).orElseThrow());
-          } else {
-            OnnxTensor empty = OnnxTensor.createTensor(env, FloatBuffer.allocate(0),
-                new long[] {batch, signature.heads(), 0, signature.headDim()});
-            owned.put(name, empty);
-            inputs.put(name, empty);
-          }
-        }
+      for (Map.Entry<String, OnnxTensor> e : past.entrySet()) {
+        inputs.put("past_key_values." + e.getKey().substring("present.".length()), e.getValue());
       }
       return session.session().run(inputs);
     } finally {
@@ -250,7 +415,9 @@ final class BatchGeneration {
   }
 
   /** The logits of each row's last position: {@code [B, V]} flat. */
-  private float[] lastPositions(OnnxTensor logits, long[] shape) {
+  private static float[] lastPositions(OrtSession.Result result, int batch) {
+    OnnxTensor logits = (OnnxTensor) result.get("logits").orElseThrow();
+    long[] shape = logits.getInfo().getShape(); // [B, T, V]
     int t = (int) shape[1];
     int v = (int) shape[2];
     FloatBuffer all = logits.getFloatBuffer();

@@ -104,16 +104,40 @@ public final class CausalLm implements AutoCloseable {
    * @throws BadInputException if a prompt is empty or leaves no room in the context
    */
   public List<Generation> generate(List<String> prompts, GenerationConfig config) {
+    return generate(prompts, config, StopCondition.NEVER, Batching.all());
+  }
+
+  /**
+   * Continues each prompt with continuous batching: at most {@code batching.maxRows()} prompts
+   * are in the batch at a time, a prompt leaves it as soon as it is finished (including when
+   * {@code stop} says its text is done, checked after every token) and the next prompts take the
+   * freed rows. The results, in prompt order, do not depend on the batching: prompt i samples
+   * from its own stream, seeded from the config's seed and i.
+   *
+   * @throws BadInputException if a prompt is empty or leaves no room in the context
+   */
+  public List<Generation> generate(List<String> prompts, GenerationConfig config,
+      StopCondition stop, Batching batching) {
     List<long[]> ids = new ArrayList<>();
     for (String prompt : prompts) {
       ids.add(tokenizer.encode(prompt));
     }
-    return generateIds(prompts, ids, config);
+    return generateIds(prompts, ids, config, stop, batching);
   }
 
   /** Like {@link #generate}, from token ids; {@code prompts} only label the results. */
   public List<Generation> generateIds(List<String> prompts, List<long[]> promptIds,
       GenerationConfig config) {
+    return generateIds(prompts, promptIds, config, StopCondition.NEVER, Batching.all());
+  }
+
+  /** Like {@link #generate(List, GenerationConfig, StopCondition, Batching)}, from token ids. */
+  public List<Generation> generateIds(List<String> prompts, List<long[]> promptIds,
+      GenerationConfig config, StopCondition stop, Batching batching) {
+    if (prompts.size() != promptIds.size()) {
+      throw new BadInputException(promptIds.size() + " prompts of token ids but "
+          + prompts.size() + " prompt texts to label them");
+    }
     if (promptIds.isEmpty()) {
       return List.of();
     }
@@ -143,7 +167,7 @@ public final class CausalLm implements AutoCloseable {
     };
     try {
       return new BatchGeneration(session, tokenizer, signature, context, eosId, prompts,
-          promptIds, config, cache).loop();
+          promptIds, config, cache, stop, batching).loop();
     } catch (OrtException e) {
       throw new JobFailedException(session.modelPath() + ": generation failed ("
           + e.getMessage() + ")", e);

@@ -9,5 +9,7 @@ public enum FinishReason {
   /** Its text reached one of the stop sequences. */
   STOP_SEQUENCE,
   /** Prompt plus generated tokens filled the model's context. */
-  CONTEXT
+  CONTEXT,
+  /** The caller's {@link StopCondition} said the text is done. */
+  STOP_CONDITION
 }

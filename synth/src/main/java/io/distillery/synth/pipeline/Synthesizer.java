@@ -52,11 +52,18 @@ import java.util.stream.Stream;
 public final class Synthesizer {
   private final PrintStream err;
   private final double progressSeconds;
+  private final SynthClock clock;
 
   /** Progress on {@code err} at most every {@code progressSeconds} (and after every shard). */
   public Synthesizer(PrintStream err, double progressSeconds) {
+    this(err, progressSeconds, new SynthClock());
+  }
+
+  /** Like {@link #Synthesizer(PrintStream, double)}, adding the time of each phase to {@code clock}. */
+  public Synthesizer(PrintStream err, double progressSeconds, SynthClock clock) {
     this.err = err;
     this.progressSeconds = progressSeconds;
+    this.clock = clock;
   }
 
   /** Progress on stderr every 2 seconds. */
@@ -135,8 +142,10 @@ public final class Synthesizer {
               + config.maxCandidatesPerSample() + " per sample); rejections " + rejections
               + "; loosen the filters, turn off rebalancing or use a better source");
         }
+        long t0 = System.nanoTime();
         List<Candidate> batch = source.next(drawSize(config.batchSize(), size - shard.count(),
             candidates, shard.count()));
+        clock.add(SynthClock.Phase.GENERATE, System.nanoTime() - t0);
         if (batch.isEmpty()) {
           throw new JobFailedException("the text source ran dry in " + Manifest.shardFileName(index)
               + " after " + (manifest.candidates() + candidates) + " candidates, with " + (firstId
@@ -144,6 +153,7 @@ public final class Synthesizer {
               + " or give the source more text");
         }
         candidates += batch.size();
+        t0 = System.nanoTime();
         List<Candidate> passed = new ArrayList<>();
         List<Filters.Screened> screens = new ArrayList<>();
         boolean[] passes = new boolean[batch.size()];
@@ -157,13 +167,17 @@ public final class Synthesizer {
             rejections.add(s.rejection());
           }
         }
+        clock.add(SynthClock.Phase.FILTER, System.nanoTime() - t0);
         int before = shard.count();
         List<ScoredSample> scored = passed.isEmpty() ? List.of()
             : label(config, teacher, filters, passed, screens, shard, size, labelTotals, rejections);
         source.feedback(inBatchOrder(batch, passes, scored));
         progress.advance(shard.count() - before, batch.size(), index);
       }
-      return shard.commit(candidates, rejections);
+      long t0 = System.nanoTime();
+      ShardEntry entry = shard.commit(candidates, rejections);
+      clock.add(SynthClock.Phase.WRITE, System.nanoTime() - t0);
+      return entry;
     }
   }
 
@@ -194,7 +208,9 @@ public final class Synthesizer {
       long[] labelTotals, RejectionCounts rejections) {
     List<String> texts = new ArrayList<>(passed.size());
     passed.forEach(c -> texts.add(c.text()));
+    long t0 = System.nanoTime();
     float[][] logits = teacher.classifier().logits(texts);
+    clock.add(SynthClock.Phase.LABEL, System.nanoTime() - t0);
     List<ScoredSample> scored = new ArrayList<>(passed.size());
     for (int i = 0; i < passed.size() && shard.count() < size; i++) {
       Candidate c = passed.get(i);
@@ -203,12 +219,16 @@ public final class Synthesizer {
       if (config.rebalance() && labelTotals[label] >= config.labelCap()) {
         rejections.add(Rejection.LABEL_SURPLUS);
       } else {
+        long t1 = System.nanoTime();
         Optional<Rejection> dup = filters.admit(screens.get(i));
+        long t2 = System.nanoTime();
+        clock.add(SynthClock.Phase.FILTER, t2 - t1);
         if (dup.isPresent()) {
           rejections.add(dup.get());
         } else {
           shard.write(new CorpusRecord(shard.nextId(), c.text(), label, config.task().labels().get(label),
               logits[i], c.prompt(), c.intendedLabel(), c.generatorLogProb()));
+          clock.add(SynthClock.Phase.WRITE, System.nanoTime() - t2);
           labelTotals[label]++;
           accepted = true;
         }

@@ -17,19 +17,41 @@ import java.util.SplittableRandom;
  *
  * <p>Each shard gets a fresh {@link SplittableRandom} from its shard seed; each batch draws its
  * prompts and then its sampling seed from it, so shards are reproducible one by one.
+ *
+ * <p>{@link Decoding#STOP_AT_CUT} (the default) ends each continuation as soon as its cut is final
+ * ({@link ContinuationCutter#finalCut}, checked on prompt tail + text after every token), so tokens
+ * past the first sentence are not generated; {@link Decoding#FULL_THEN_CUT} generates every
+ * continuation to {@code maxNewTokens} and cuts afterwards. Both give the same candidates.
  */
 public final class GeneratorSource implements TextSource {
+  /** When the generator stops a continuation. */
+  public enum Decoding {
+    /** At the token limit (or end of text); the cut comes afterwards. */
+    FULL_THEN_CUT,
+    /** As soon as no further token can change the cut text. */
+    STOP_AT_CUT
+  }
+
   private final PromptStrategy prompts;
   private final TextGenerator generator;
   private final GenerationSettings settings;
   private final ContinuationCutter cutter;
+  private final Decoding decoding;
   private SplittableRandom rng;
+  private long generatedTokens;
+  private long keptTokens;
 
   public GeneratorSource(PromptStrategy prompts, TextGenerator generator, GenerationSettings settings) {
+    this(prompts, generator, settings, Decoding.STOP_AT_CUT);
+  }
+
+  public GeneratorSource(PromptStrategy prompts, TextGenerator generator,
+      GenerationSettings settings, Decoding decoding) {
     this.prompts = prompts;
     this.generator = generator;
     this.settings = settings;
     this.cutter = new ContinuationCutter(settings);
+    this.decoding = decoding;
   }
 
   @Override
@@ -48,7 +70,10 @@ public final class GeneratorSource implements TextSource {
     for (Prompt p : batch) {
       texts.add(p.text());
     }
-    List<Continuation> gens = generator.generate(texts, settings, seed);
+    List<Continuation> gens = decoding == Decoding.FULL_THEN_CUT
+        ? generator.generate(texts, settings, seed)
+        : generator.generate(texts, settings, seed, (i, text) ->
+            cutter.finalCut(batch.get(i).sampleStart() + text).isPresent());
     if (gens.size() != batch.size()) {
       throw new IllegalStateException(
           "generator returned " + gens.size() + " continuations for " + batch.size() + " prompts");
@@ -61,6 +86,8 @@ public final class GeneratorSource implements TextSource {
       String start = p.sampleStart();
       ContinuationCutter.Cut cut = cutter.cut(start + g.text());
       int kept = keptTokens(g, Math.max(0, cut.end() - start.length()));
+      generatedTokens += g.tokenIds().length;
+      keptTokens += kept;
       double logProb = 0;
       for (int t = 0; t < kept; t++) {
         logProb += g.tokenLogProbs()[t];
@@ -88,6 +115,16 @@ public final class GeneratorSource implements TextSource {
       }
     }
     return lo;
+  }
+
+  /** New tokens the generator has produced for this source so far (end-of-text tokens included). */
+  public long generatedTokens() {
+    return generatedTokens;
+  }
+
+  /** Of {@link #generatedTokens()}, those inside the candidates' cut texts. */
+  public long keptTokens() {
+    return keptTokens;
   }
 
   @Override

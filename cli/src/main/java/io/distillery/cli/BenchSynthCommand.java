@@ -1,0 +1,70 @@
+package io.distillery.cli;
+
+import io.distillery.core.AtomicFiles;
+import io.distillery.core.Json;
+import io.distillery.synth.bench.SynthBench;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code distillery bench synth}: synthesis samples/s, old path vs new, in one run. */
+@Command(
+    name = "synth",
+    description = "Accepted samples/s of 'distillery synth' (generator -> cut -> filters -> teacher"
+        + " -> shards, synth defaults), the old path (every continuation generated to max new"
+        + " tokens, then cut) against the new one (continuations stop at their first-sentence cut;"
+        + " rows leave the batch and waiting prompts take them), interleaved, medians: tokens"
+        + " generated vs kept and seconds per phase.")
+final class BenchSynthCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--generator", required = true, paramLabel = "DIR", description = "Generator folder.")
+  Path generator;
+
+  @Option(names = "--teacher", required = true, paramLabel = "DIR", description = "Teacher classifier folder.")
+  Path teacher;
+
+  @Option(names = "--samples", defaultValue = "1000", converter = OptionValues.PositiveLong.class,
+      description = "Accepted samples per run (default: ${DEFAULT-VALUE}).")
+  long samples;
+
+  @Option(names = "--reps", defaultValue = "5", converter = OptionValues.PositiveInt.class,
+      description = "Timed runs per path; medians are reported (default: ${DEFAULT-VALUE}).")
+  int reps;
+
+  @Option(names = "--batch-size", defaultValue = "32", converter = OptionValues.PositiveInt.class,
+      description = "Candidates per draw, as synth's --batch-size (default: ${DEFAULT-VALUE}).")
+  int batchSize;
+
+  @Option(names = "--rows", defaultValue = "0", split = ",", paramLabel = "N[,N...]",
+      description = "New path: rows in the generator's batch, one path per value (0 = the whole "
+          + "draw at once; fewer rows than the draw refill freed rows) (default: ${DEFAULT-VALUE}).")
+  List<Integer> rows;
+
+  @Option(names = "--seed", defaultValue = "42", description = "Run seed (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--out", paramLabel = "FILE", description = "Also write the report as JSON to this file.")
+  Path out;
+
+  @Option(names = "--json", description = "Print the report as JSON.")
+  boolean json;
+
+  @Override
+  public Integer call() throws Exception {
+    SynthBench.Report report = new SynthBench(System.err).run(new SynthBench.Config(generator,
+        teacher, samples, reps, batchSize, rows, seed));
+    String asJson = Json.MAPPER.writeValueAsString(report);
+    if (out != null) {
+      AtomicFiles.writeString(out, asJson + "\n");
+    }
+    PrintWriter w = spec.commandLine().getOut();
+    w.print(json ? asJson + "\n" : SynthBench.markdown(report));
+    return 0;
+  }
+}

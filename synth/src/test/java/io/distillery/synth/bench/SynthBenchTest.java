@@ -1,0 +1,50 @@
+package io.distillery.synth.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.distillery.synth.filter.FilterConfig;
+import io.distillery.synth.source.GenerationSettings;
+import io.distillery.synth.testing.TinyGenerator;
+import io.distillery.synth.testing.TinyTeacher;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SynthBenchTest {
+  @Test
+  void comparesTheOldAndNewPathsOnTheSameTexts() {
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    // the tiny random generator writes noise: loose filters, and a character limit that cuts
+    FilterConfig loose = new FilterConfig(2, 200, 1, 60, 0, 0, true, true, 3, 0.8, 10_000);
+    SynthBench.Report r = new SynthBench(new PrintStream(log, true)).run(
+        new SynthBench.Config(TinyGenerator.folder(), TinyTeacher.folder(), 24, 1, 8,
+            List.of(0, 3), 5),
+        c -> c.withFilters(loose)
+            .withGeneration(new GenerationSettings(32, 1.0, 0, 1.0, List.of(), 4, 16)));
+
+    assertEquals(3, r.paths().size());
+    SynthBench.PathResult old = r.paths().get(0);
+    assertTrue(old.name().startsWith("old"), old.name());
+    for (SynthBench.PathResult p : r.paths()) {
+      assertEquals(24, p.samples(), p.name());
+      assertTrue(p.sameTextsAsOld(), p.name() + " wrote other texts than the old path");
+      assertEquals(old.candidates(), p.candidates(), p.name());
+      assertEquals(old.tokensKept(), p.tokensKept(), p.name());
+      assertTrue(p.medianSeconds().get("generate") > 0 && p.medianSeconds().get("label") > 0);
+      assertEquals(List.of("generate", "filter", "label", "write", "other", "total"),
+          List.copyOf(p.medianSeconds().keySet()));
+      assertEquals(1, p.samplesPerSec().length);
+    }
+    for (SynthBench.PathResult p : r.paths().subList(1, 3)) {
+      assertTrue(p.tokensGenerated() < old.tokensGenerated() * 3 / 4,
+          p.name() + ": " + p.tokensGenerated() + " tokens vs " + old.tokensGenerated());
+      assertTrue(p.discardedShare() < old.discardedShare());
+    }
+    assertEquals(2, r.speedup().size());
+    String md = SynthBench.markdown(r);
+    assertTrue(md.contains("| new: stop at cut, rows 3 |") && md.contains("discarded"), md);
+    assertTrue(log.toString().contains("rep 1/1"), log.toString());
+  }
+}
