@@ -134,7 +134,8 @@ public record RunConfig(
    *     0 = no student in the loop, so no disagreement term)
    */
   public record Prompts(PromptKind kind, Integer topicsPerLabel, Double learningRate,
-      Double entropy, Double kl, Double baselineDecay, Integer probeSteps, RewardWeights reward) {
+      Double entropy, Double kl, Double baselineDecay, Integer probeSteps, RewardWeights reward,
+      Double entropyFloor) {
     public Prompts {
       require(kind != null, "prompts.kind (templates, categorical or prompter)");
       require(topicsPerLabel == null || topicsPerLabel >= 1, "prompts.topics_per_label (>= 1)");
@@ -142,7 +143,7 @@ public record RunConfig(
     }
 
     public static Prompts templates() {
-      return new Prompts(PromptKind.templates, null, null, null, null, null, null, null);
+      return new Prompts(PromptKind.templates, null, null, null, null, null, null, null, null);
     }
   }
 
