@@ -162,6 +162,8 @@ public record RunConfig(
       require(kind != null, "prompts.kind (templates, categorical or prompter)");
       require(topicsPerLabel == null || topicsPerLabel >= 1, "prompts.topics_per_label (>= 1)");
       require(probeSteps == null || probeSteps >= 0, "prompts.probe_steps (>= 0)");
+      require(entropyFloor == null || (entropyFloor >= 0 && entropyFloor < 1),
+          "prompts.entropy_floor (in [0, 1))");
     }
 
     public static Prompts templates() {
