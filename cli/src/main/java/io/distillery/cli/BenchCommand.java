@@ -30,8 +30,10 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--teacher", description = "Teacher classifier folder (compare mode).")
   Path teacher;
 
-  @Option(names = "--student", description = "Student classifier folder (compare mode).")
-  Path student;
+  @Option(names = "--student", arity = "1..*", description = "Student classifier folder(s) (compare mode); "
+      + "more than one (e.g. the fp32 student and its int8 export) are measured in turns in the same run, "
+      + "the others against the first.")
+  List<Path> students;
 
   @Option(names = "--data", description = "Labelled JSON Lines (text, label): adds accuracy and agreement.")
   Path data;
@@ -51,15 +53,15 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the report as JSON.")
   boolean json;
 
-  /** {@code distillery bench --teacher DIR --student DIR [--data FILE]}: teacher vs student. */
+  /** {@code distillery bench --teacher DIR --student DIR... [--data FILE]}: teacher vs students. */
   @Override
   public Integer call() throws Exception {
-    if (teacher == null || student == null) {
+    if (teacher == null || students == null || students.isEmpty()) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(),
           "bench needs --teacher and --student (or a subcommand, e.g. 'bench batching')");
     }
     ModelBench.Config config = new ModelBench.Config(threads, latencyRuns, 30, 32, reps);
-    ModelBench.Report report = new ModelBench(System.err).run(config, teacher, student,
+    ModelBench.Report report = new ModelBench(System.err).run(config, teacher, students,
         ModelBench.defaultTexts(), java.util.Optional.ofNullable(data));
     BenchReportFiles.write(report, out);
     PrintWriter w = spec.commandLine().getOut();

@@ -1,6 +1,6 @@
 package io.distillery.export.quantize;
 
-import io.distillery.export.ExportException;
+import io.distillery.core.BadInputException;
 import io.distillery.export.gpt.OnnxInitializers;
 import io.distillery.export.gpt.WeightTensor;
 import io.distillery.export.graph.ElemType;
@@ -35,8 +35,10 @@ import java.util.Set;
  * fuses each rewritten MatMul, with the bias Add after it, into one {@code DynamicQuantizeMatMul}
  * kernel (its MatMulIntegerToFloat and DynamicQuantizeMatMul fusions match exactly this shape:
  * one DynamicQuantizeLinear per MatMul, the scale product as {@code Mul(xs, Ws)}). A weight is
- * rewritten only when it is a 2-D float initializer that one node reads; everything else (the
- * attention's activation-by-activation MatMuls, biases, layer norms) stays fp32.
+ * rewritten only when it is a 2-D float initializer that one node reads, and a table only when it
+ * has at least {@value #MIN_TABLE_ROWS} rows (a vocabulary: a position table saves little and
+ * costs three more nodes per call); everything else (the attention's activation-by-activation
+ * MatMuls, biases, layer norms) stays fp32.
  */
 public final class DynamicInt8Quantizer {
   /** The {@code metadata_props} key saying how a model was quantised. */
@@ -44,6 +46,9 @@ public final class DynamicInt8Quantizer {
   public static final String METADATA_VALUE = "int8 dynamic: MatMul weights symmetric int8 per"
       + " output channel, activations uint8 per tensor (DynamicQuantizeLinear + MatMulInteger);"
       + " embedding tables int8 per row";
+
+  /** The fewest rows an embedding table needs to be quantised. */
+  public static final int MIN_TABLE_ROWS = 1024;
 
   /** The quantised model and what was rewritten. */
   public record Result(ModelProto model, int matMuls, int gathers, long fp32WeightBytes,
@@ -74,27 +79,27 @@ public final class DynamicInt8Quantizer {
 
   /**
    * Quantises every MatMul whose second input, and every Gather (axis 0) whose data, is a 2-D
-   * float initializer read by that node alone.
+   * float initializer read by that node alone (tables of at least {@value #MIN_TABLE_ROWS} rows).
    *
    * @param sourceFile names the model in errors
-   * @throws ExportException if nothing in the model can be quantised, or it is already int8
+   * @throws BadInputException if nothing in the model can be quantised, or it is already int8
    */
   public static Result quantize(ModelProto model, Path sourceFile) {
     for (StringStringEntryProto e : model.getMetadataPropsList()) {
       if (e.getKey().equals(METADATA_KEY)) {
-        throw new ExportException(sourceFile + ": already quantised (" + METADATA_KEY + " = "
+        throw BadInputException.of(sourceFile, "already quantised (" + METADATA_KEY + " = "
             + e.getValue() + "); quantise the fp32 model");
       }
     }
     if (OnnxGraph.defaultOpset(model) < Op.DYNAMIC_QUANTIZE_LINEAR.since()) {
-      throw new ExportException(sourceFile + ": opset " + OnnxGraph.defaultOpset(model)
+      throw BadInputException.of(sourceFile, "opset " + OnnxGraph.defaultOpset(model)
           + ", int8 export needs opset >= " + Op.DYNAMIC_QUANTIZE_LINEAR.since());
     }
     DynamicInt8Quantizer q = new DynamicInt8Quantizer(model, sourceFile);
     q.rewrite();
     if (q.matMuls + q.gathers == 0) {
-      throw new ExportException(sourceFile + ": no MatMul or Gather reads a 2-D float weight;"
-          + " nothing to quantise");
+      throw BadInputException.of(sourceFile, "no MatMul or Gather reads a 2-D float weight;"
+          + " nothing to quantise (expected an fp32 model such as an exported student)");
     }
     ModelProto.Builder m = model.toBuilder().setGraph(q.out);
     m.addMetadataProps(
@@ -113,7 +118,8 @@ public final class DynamicInt8Quantizer {
           && quantisable(n.getInput(1), reads) && !floats.containsKey(n.getInput(0))) {
         matMul(n);
       } else if (n.getOpType().equals(Op.GATHER.onnxName()) && n.getDomain().isEmpty()
-          && axis(n) == 0 && quantisable(n.getInput(0), reads)) {
+          && axis(n) == 0 && quantisable(n.getInput(0), reads)
+          && floats.get(n.getInput(0)).shape()[0] >= MIN_TABLE_ROWS) {
         gather(n);
       } else {
         out.addNode(n);
