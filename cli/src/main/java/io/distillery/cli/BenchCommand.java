@@ -5,6 +5,7 @@ import io.distillery.core.Json;
 import io.distillery.core.JsonlReader;
 import io.distillery.runtime.bench.BatchingBench;
 import io.distillery.runtime.bench.BenchReportFiles;
+import io.distillery.runtime.bench.MatMulCeiling;
 import io.distillery.runtime.bench.ModelBench;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -117,7 +118,7 @@ final class BenchCommand implements Callable<Integer> {
         }
       }
       BatchingBench.Report report = new BatchingBench(System.err).run(
-          new BatchingBench.Config(model, threads, batchSize, reps, !noDjl, 1024), texts);
+          new BatchingBench.Config(model, threads, batchSize, reps, !noDjl), texts);
       String asJson = Json.MAPPER.writeValueAsString(report);
       if (out != null) {
         AtomicFiles.writeString(out, asJson + "\n");
@@ -128,8 +129,9 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
       }
       w.printf(Locale.ROOT, "%d texts, %d threads, median of %d passes; dense FLOPs/token %,d; "
-          + "matmul ceiling %.1f GFLOP/s%n%n", report.texts(), report.threads(), report.reps(),
-          report.denseFlopsPerToken(), report.ceilingGflops());
+          + "matmul ceiling median %.1f, best %.1f GFLOP/s (%d runs of %d^3)%n%n", report.texts(),
+          report.threads(), report.reps(), report.denseFlopsPerToken(), report.ceilingGflops(),
+          report.ceilingBestGflops(), report.ceilingRuns(), MatMulCeiling.N);
       w.printf("%-28s %5s %12s %18s %10s %10s %9s%n", "pipeline", "batch", "texts/s",
           "(min..max)", "tokens", "padded", "GFLOP/s");
       for (BatchingBench.Row r : report.rows()) {
@@ -141,7 +143,8 @@ final class BenchCommand implements Callable<Integer> {
       }
       w.printf(Locale.ROOT, "%nlength-bucketed / file order: %.2fx%n", report.bucketedOverFileOrder());
       w.printf(Locale.ROOT, "length-bucketed / best DJL:   %.2fx%n", report.bucketedOverBestDjl());
-      w.printf(Locale.ROOT, "useful GFLOP/s / ceiling:     %.1f%%%n", 100 * report.bucketedFractionOfCeiling());
+      w.printf(Locale.ROOT, "useful GFLOP/s / ceiling:     %.1f%% of the median, %.1f%% of the best%n",
+          100 * report.bucketedFractionOfCeiling(), 100 * report.bucketedFractionOfBestCeiling());
       return 0;
     }
   }
