@@ -1,6 +1,6 @@
 package io.distillery.cli;
 
-import io.distillery.cli.pipeline.Int8StudentFolder;
+import io.distillery.cli.pipeline.StudentReexport;
 import io.distillery.core.Json;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -9,15 +9,15 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code distillery export --int8 --model DIR}: an int8 copy of an exported classifier folder. */
+/** {@code distillery export --model DIR [--int8]}: a new export of a student folder. */
 @Command(
     name = "export",
-    description = "Re-export a classifier folder (the fp32 student that distill/run wrote): with "
-        + "--int8, dynamic int8 quantisation of its MatMul weights (per output channel) and "
-        + "embedding tables (per row), into a folder with the same tokenizer and labels.")
+    description = "Export a student folder again: its graph is rebuilt from its weights by the "
+        + "current exporter; with --int8, dynamic int8 quantisation of the MatMul weights (per "
+        + "output channel) and the vocabulary table (per row), into a folder with the same "
+        + "tokenizer and labels (any fp32 classifier folder can be quantised).")
 final class ExportCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -27,7 +27,7 @@ final class ExportCommand implements Callable<Integer> {
   @Option(names = "--int8", description = "Quantise to int8 (DynamicQuantizeLinear + MatMulInteger; ONNX Runtime fuses them).")
   boolean int8;
 
-  @Option(names = "--out", description = "Output folder (default: the model folder's name + '-int8', beside it).")
+  @Option(names = "--out", description = "Output folder (default: the model folder's name + '-int8' or '-export', beside it).")
   Path out;
 
   @Option(names = "--json", description = "Print the summary as JSON.")
@@ -35,20 +35,17 @@ final class ExportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (!int8) {
-      throw new ParameterException(spec.commandLine(),
-          "export needs --int8 (distill and run already write the fp32 export)");
-    }
-    Path target = out != null ? out : Int8StudentFolder.defaultOut(model);
-    Int8StudentFolder.Summary s = Int8StudentFolder.write(model, target);
+    Path target = out != null ? out : StudentReexport.defaultOut(model, int8);
+    StudentReexport.Summary s = StudentReexport.write(model, target, int8);
     PrintWriter w = spec.commandLine().getOut();
     if (json) {
       w.println(Json.MAPPER.writeValueAsString(s));
     } else {
-      w.printf(Locale.ROOT, "int8 student: %s (%d MatMuls, %d embedding tables quantised;"
-          + " model.onnx %.1f MB -> %.1f MB; ONNX checker %s)%n", s.folder(), s.matMuls(),
-          s.gathers(), s.fp32Bytes() / 1e6, s.int8Bytes() / 1e6,
-          s.checked() ? "passed" : "not installed, skipped");
+      w.printf(Locale.ROOT, "%s: %s%s; model.onnx %.1f MB -> %.1f MB; ONNX checker %s%n",
+          s.int8() ? "int8 student" : "student", s.folder(),
+          s.int8() ? String.format(Locale.ROOT, " (%d MatMuls, %d embedding table(s) quantised)",
+              s.matMuls(), s.gathers()) : "",
+          s.sourceBytes() / 1e6, s.bytes() / 1e6, s.checked() ? "passed" : "not installed, skipped");
     }
     return 0;
   }

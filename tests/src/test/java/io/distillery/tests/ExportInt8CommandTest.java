@@ -19,7 +19,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code export --int8} on a student folder, then {@code bench} with the fp32 and int8 students. */
+/** {@code export} (rebuilt, and --int8) of a student folder, then {@code bench} with all of them. */
 class ExportInt8CommandTest {
   @TempDir Path dir;
 
@@ -34,9 +34,16 @@ class ExportInt8CommandTest {
     AtomicFiles.writeString(student.resolve("config.json"),
         "{\"id2label\": {\"0\": \"negative\", \"1\": \"positive\"}}\n");
 
-    CliRun noFlag = CliRun.of("export", "--model", student.toString());
-    assertEquals(2, noFlag.exitCode(), noFlag.err());
-    assertTrue(noFlag.err().contains("--int8"), noFlag.err());
+    // without --int8: the student's graph rebuilt from its weights, same logits
+    CliRun plain = CliRun.of("export", "--model", student.toString(), "--json");
+    assertEquals(0, plain.exitCode(), plain.err());
+    assertTrue(Json.MAPPER.readTree(plain.out()).get("rebuilt").asBoolean());
+    Path rebuilt = dir.resolve("student-export");
+    // a model that is no student has nothing to rebuild: only --int8 applies
+    CliRun notStudent = CliRun.of("export", "--model", teacher.toString(), "--out",
+        dir.resolve("teacher-export").toString());
+    assertEquals(2, notStudent.exitCode(), notStudent.err());
+    assertTrue(notStudent.err().contains("--int8"), notStudent.err());
 
     CliRun export = CliRun.of("export", "--int8", "--model", student.toString(), "--json");
     assertEquals(0, export.exitCode(), export.err());
@@ -44,7 +51,7 @@ class ExportInt8CommandTest {
     assertEquals(6, summary.get("matMuls").asInt(), "projection, 4 in the layer, head");
     assertEquals(1, summary.get("gathers").asInt(), "the word table");
     Path int8 = dir.resolve("student-int8");
-    assertTrue(summary.get("int8Bytes").asLong() < summary.get("fp32Bytes").asLong() / 3);
+    assertTrue(summary.get("bytes").asLong() < summary.get("sourceBytes").asLong() / 3);
     assertTrue(Json.MAPPER.readTree(int8.resolve("config.json").toFile())
         .at("/distillery/quantization").asText().startsWith("int8"));
     assertTrue(Files.isRegularFile(int8.resolve("tokenizer.json")));
@@ -58,11 +65,14 @@ class ExportInt8CommandTest {
     Files.writeString(data, "{\"text\":\"I loved it\",\"label\":1}\n"
         + "{\"text\":\"awful, never again\",\"label\":0}\n{\"text\":\"fine I guess\",\"label\":1}\n");
     CliRun bench = CliRun.of("bench", "--teacher", teacher.toString(), "--student",
-        student.toString(), int8.toString(), "--data", data.toString(), "--latency-runs", "20",
+        student.toString(), int8.toString(), rebuilt.toString(), "--data", data.toString(), "--latency-runs", "20",
         "--reps", "1", "--out", dir.resolve("bench").toString(), "--json");
     assertEquals(0, bench.exitCode(), bench.err());
     JsonNode report = Json.MAPPER.readTree(bench.out());
-    assertEquals(3, report.get("models").size());
+    assertEquals(4, report.get("models").size());
+    assertEquals("student 2", report.at("/models/3/role").asText());
+    assertEquals(1.0, report.at("/students/2/agreementWithFirst").asDouble(), 0.0,
+        "the rebuilt student predicts what the original does");
     assertEquals("student int8", report.at("/models/2/role").asText());
     assertEquals(1.0, report.at("/students/0/agreementWithFirst").asDouble(), 0.0);
     double agreement = report.at("/students/1/agreementWithFirst").asDouble();

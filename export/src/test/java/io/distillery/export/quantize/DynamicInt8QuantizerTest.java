@@ -95,6 +95,8 @@ class DynamicInt8QuantizerTest {
     ModelProto fused = OnnxModels.read(optimised);
     assertEquals(weightMatMuls, count(fused, "DynamicQuantizeMatMul"));
     assertEquals(0, count(fused, "MatMulInteger") + count(fused, "DynamicQuantizeLinear"));
+    assertEquals(ARCH.layers(), count(fused, "Gelu"), "the exporter's GELU is fused by ORT");
+    assertEquals(0, count(fused, "Erf"));
   }
 
   @Test
