@@ -21,9 +21,10 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Teacher vs student in one run: latency p50/p95/p99 at batch 1, throughput at batch 32
+ * Teacher vs student(s) in one run: latency p50/p95/p99 at batch 1, throughput at batch 32
  * (alternating passes, median), parameter count, size on disk and, with labelled data, accuracy
- * and agreement with the teacher.
+ * and agreement with the teacher. Further students (e.g. the int8 export of the first) are
+ * measured in the same turns and compared with the first as well.
  *
  * <p>Latency is timed in alternating blocks of {@value #LATENCY_BLOCK} calls per model, so machine
  * noise hits both models alike while each runs with its own weights in cache, as a served model
