@@ -1,6 +1,8 @@
 package io.distillery.cli;
 
+import io.distillery.cli.pipeline.GeneratorReexport;
 import io.distillery.cli.pipeline.StudentReexport;
+import io.distillery.core.BadInputException;
 import io.distillery.core.Json;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -14,8 +16,8 @@ import picocli.CommandLine.Spec;
 /** {@code distillery export --model DIR [--int8]}: a new export of a student folder. */
 @Command(
     name = "export",
-    description = "Export a student folder again: its graph is rebuilt from its weights by the "
-        + "current exporter; with --int8, dynamic int8 quantisation of the MatMul weights (per "
+    description = "Export a student (or generator) folder again: its graph is rebuilt from its "
+        + "weights by the current exporter; with --int8, dynamic int8 quantisation of the MatMul weights (per "
         + "output channel) and the vocabulary table (per row), into a folder with the same "
         + "tokenizer and labels (any fp32 classifier folder can be quantised).")
 final class ExportCommand implements Callable<Integer> {
@@ -36,6 +38,15 @@ final class ExportCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Path target = out != null ? out : StudentReexport.defaultOut(model, int8);
+    if (GeneratorReexport.isGenerator(model)) {
+      if (int8) {
+        throw BadInputException.of(model, "is a generator; --int8 applies to classifier folders");
+      }
+      long bytes = GeneratorReexport.write(model, target);
+      spec.commandLine().getOut().printf(Locale.ROOT, "generator: %s; model.onnx %.1f MB%n",
+          target, bytes / 1e6);
+      return 0;
+    }
     StudentReexport.Summary s = StudentReexport.write(model, target, int8);
     PrintWriter w = spec.commandLine().getOut();
     if (json) {

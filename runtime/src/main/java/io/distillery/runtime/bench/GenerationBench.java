@@ -37,7 +37,12 @@ public final class GenerationBench {
       + " his sail on the long line of the horizon, and every evening they walked home again.";
 
   /** One measured configuration. */
-  public record Row(String path, int batch, double tokensPerSecond, double secondsPerRun) {}
+  public record Row(String model, String path, int batch, double tokensPerSecond,
+      double secondsPerRun) {}
+
+  /** {@link Row#model} of the measured model and of the baseline graph. */
+  public static final String MODEL = "model";
+  public static final String BASELINE = "baseline";
 
   /**
    * The whole report.
@@ -49,15 +54,27 @@ public final class GenerationBench {
    * @param cacheSpeedupBatch16 the same at batch 16
    * @param batch16ShareOfLimit kv-cache batch-16 tokens/s over the arithmetic limit
    * @param batch16ShareOfBestLimit the same over the limit at the best MatMul run
+   * @param baseline another generator (e.g. the same weights in the previous graph) measured in
+   *     the same round-robin, or null
+   * @param batch16OverBaseline kv-cache batch-16 tokens/s of the model over the baseline's (NaN
+   *     without one)
    */
   public record Report(Path model, int threads, long parameters, double matmulGflops,
       double matmulBestGflops, int matmulRuns, double ceilingTokensPerSecond, List<Row> rows,
       double cacheSpeedupBatch1, double cacheSpeedupBatch16, double batch16ShareOfLimit,
-      double batch16ShareOfBestLimit) {}
+      double batch16ShareOfBestLimit, Path baseline, double batch16OverBaseline) {}
 
   private GenerationBench() {}
 
   public static Report run(Path modelDir, int threads, int reps, PrintStream log) {
+    return run(modelDir, null, threads, reps, log);
+  }
+
+  /**
+   * Measures {@code modelDir} and, when {@code baselineDir} is not null, that generator too, every
+   * configuration of both in one round-robin.
+   */
+  public static Report run(Path modelDir, Path baselineDir, int threads, int reps, PrintStream log) {
     SessionConfig session = SessionConfig.cpu().withIntraOpThreads(threads);
     SessionFactory factory = new SessionFactory();
     long params = OnnxInitializers.readFloats(modelDir.resolve("model.onnx")).values().stream()
@@ -67,25 +84,29 @@ public final class GenerationBench {
     double ceiling = matmul.medianGflops() * 1e9 / (2.0 * params);
     double bestCeiling = matmul.bestGflops() * 1e9 / (2.0 * params);
     List<Row> rows = new ArrayList<>();
-    try (CausalLm lm = CausalLm.open(modelDir, factory, session)) {
+    try (CausalLm lm = CausalLm.open(modelDir, factory, session);
+        CausalLm base = baselineDir == null ? null : CausalLm.open(baselineDir, factory, session)) {
       long[] text = lm.tokenizer().encode(TEXT);
       GenerationConfig greedy = GenerationConfig.greedy(NEW_TOKENS).withStopAtEos(false);
       List<Config> configs = new ArrayList<>();
-      for (int batch : CACHED_BATCHES) {
-        configs.add(new Config("kv-cache", batch, greedy.withCache(CacheMode.ON)));
-      }
-      for (int batch : NO_CACHE_BATCHES) {
-        configs.add(new Config("no-cache", batch, greedy.withCache(CacheMode.OFF)));
+      for (CausalLm m : base == null ? List.of(lm) : List.of(lm, base)) {
+        String name = m == lm ? MODEL : BASELINE;
+        for (int batch : CACHED_BATCHES) {
+          configs.add(new Config(m, name, "kv-cache", batch, greedy.withCache(CacheMode.ON)));
+        }
+        for (int batch : NO_CACHE_BATCHES) {
+          configs.add(new Config(m, name, "no-cache", batch, greedy.withCache(CacheMode.OFF)));
+        }
       }
       // warm-up: the Java sampling loops need the JIT (first runs here were 2x slower), then
       // every configuration once
       for (int i = 0; i < WARMUP_RUNS; i++) {
-        timeOne(lm, text, configs.get(1));
+        timeOne(text, configs.get(1));
       }
       double[][] secs = new double[configs.size()][reps];
       for (int r = -1; r < reps; r++) { // round-robin, so drift hits every configuration alike
         for (int c = 0; c < configs.size(); c++) {
-          double s = timeOne(lm, text, configs.get(c));
+          double s = timeOne(text, configs.get(c));
           if (r >= 0) {
             secs[c][r] = s;
           }
@@ -94,9 +115,10 @@ public final class GenerationBench {
       for (int c = 0; c < configs.size(); c++) {
         Config config = configs.get(c);
         double median = Stats.median(secs[c]);
-        Row row = new Row(config.path(), config.batch(), config.batch() * NEW_TOKENS / median, median);
-        log.printf(Locale.ROOT, "[bench] %s batch %d: %.0f new tokens/s (%.3f s per run)%n",
-            row.path(), row.batch(), row.tokensPerSecond(), row.secondsPerRun());
+        Row row = new Row(config.model(), config.path(), config.batch(),
+            config.batch() * NEW_TOKENS / median, median);
+        log.printf(Locale.ROOT, "[bench] %s %s batch %d: %.0f new tokens/s (%.3f s per run)%n",
+            row.model(), row.path(), row.batch(), row.tokensPerSecond(), row.secondsPerRun());
         rows.add(row);
       }
     }
@@ -104,13 +126,16 @@ public final class GenerationBench {
         matmul.reps(), ceiling, rows,
         rate(rows, "kv-cache", 1) / rate(rows, "no-cache", 1),
         rate(rows, "kv-cache", 16) / rate(rows, "no-cache", 16),
-        rate(rows, "kv-cache", 16) / ceiling, rate(rows, "kv-cache", 16) / bestCeiling);
+        rate(rows, "kv-cache", 16) / ceiling, rate(rows, "kv-cache", 16) / bestCeiling,
+        baselineDir, rate(rows, "kv-cache", 16) / rate(rows, BASELINE, "kv-cache", 16));
   }
 
-  private record Config(String path, int batch, GenerationConfig generation) {}
+  private record Config(CausalLm lm, String model, String path, int batch,
+      GenerationConfig generation) {}
 
   /** Seconds for one generation of {@link #NEW_TOKENS} new tokens on every row. */
-  private static double timeOne(CausalLm lm, long[] text, Config c) {
+  private static double timeOne(long[] text, Config c) {
+    CausalLm lm = c.lm();
     List<long[]> prompts = new ArrayList<>();
     List<String> labels = new ArrayList<>();
     for (int b = 0; b < c.batch(); b++) {
@@ -137,10 +162,12 @@ public final class GenerationBench {
             + " tokens/s (2 x params FLOPs/token)%n%n", r.model(), r.parameters(), r.threads(),
         r.matmulGflops(), r.matmulBestGflops(), r.matmulRuns(), MatMulCeiling.N,
         r.ceilingTokensPerSecond()));
-    sb.append("| path | batch | new tokens/s | s per run | share of limit (median ceiling) |\n"
-        + "|---|---|---|---|---|\n");
+    sb.append("| model | path | batch | new tokens/s | s per run | share of limit (median ceiling) |\n"
+        + "|---|---|---|---|---|---|\n");
     for (Row row : r.rows()) {
-      sb.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %.3f | %.1f%% |%n", row.path(),
+      sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %.0f | %.3f | %.1f%% |%n",
+          row.model().equals(BASELINE) ? "baseline " + r.baseline() : String.valueOf(r.model()),
+          row.path(),
           row.batch(), row.tokensPerSecond(), row.secondsPerRun(),
           100 * row.tokensPerSecond() / r.ceilingTokensPerSecond()));
     }
@@ -148,11 +175,20 @@ public final class GenerationBench {
         + " 1; kv-cache batch 16 reaches %.1f%% of the arithmetic limit (%.1f%% of it at the best"
         + " MatMul run)%n", r.cacheSpeedupBatch16(), r.cacheSpeedupBatch1(),
         100 * r.batch16ShareOfLimit(), 100 * r.batch16ShareOfBestLimit()));
+    if (r.baseline() != null) {
+      sb.append(String.format(Locale.ROOT, "kv-cache batch 16, model / baseline (same run): %.2fx%n",
+          r.batch16OverBaseline()));
+    }
     return sb.toString();
   }
 
   private static double rate(List<Row> rows, String path, int batch) {
-    return rows.stream().filter(x -> x.path().equals(path) && x.batch() == batch)
+    return rate(rows, MODEL, path, batch);
+  }
+
+  private static double rate(List<Row> rows, String model, String path, int batch) {
+    return rows.stream()
+        .filter(x -> x.model().equals(model) && x.path().equals(path) && x.batch() == batch)
         .mapToDouble(Row::tokensPerSecond).findFirst().orElse(Double.NaN);
   }
 

@@ -50,5 +50,15 @@ class GenerationBenchTest {
     String md = Files.readString(tmp.resolve("out/bench.md"));
     assertTrue(md.contains("| no-cache | 16 |"));
     assertTrue(md.contains("best") && md.contains("median"), md);
+    assertTrue(Double.isNaN(r.batch16OverBaseline()));
+
+    // a baseline generator in the same round-robin: the same folder measures about 1x
+    GenerationBench.Report both = GenerationBench.run(model, model, 1, 1,
+        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    assertEquals(10, both.rows().size());
+    assertEquals(5, both.rows().stream().filter(x -> x.model().equals(GenerationBench.BASELINE)).count());
+    assertTrue(both.batch16OverBaseline() > 0.2 && both.batch16OverBaseline() < 5,
+        String.valueOf(both.batch16OverBaseline()));
+    assertTrue(GenerationBench.markdown(both).contains("model / baseline"));
   }
 }
