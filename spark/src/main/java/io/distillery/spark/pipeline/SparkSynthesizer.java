@@ -61,7 +61,9 @@ public final class SparkSynthesizer {
     if (settings.teacherOnSharedStorage()) {
       location = TeacherLocation.shared(folder);
     } else {
-      spark.sc().addFile(folder.toString(), true);
+      if (spark.sc().listFiles().filter(f -> f.endsWith("/" + folder.getFileName())).isEmpty()) {
+        spark.sc().addFile(folder.toString(), true);
+      }
       location = TeacherLocation.sparkFiles(folder.getFileName().toString());
     }
     PartitionLabeler labeler = new PartitionLabeler(location, ScreenSettings.of(config.filters()),
