@@ -43,6 +43,12 @@ public final class PartitionLabeler implements FlatMapFunction<Iterator<Candidat
   public Iterator<LabelledCandidate> call(Iterator<CandidateText> candidates) {
     TaskContext context = TaskContext.get();
     hook.beforePartition(context);
+    List<CandidateText> all = new ArrayList<>();
+    candidates.forEachRemaining(all::add);
+    return DeepStack.call("distillery-label-partition", () -> label(all, context)).iterator();
+  }
+
+  private List<LabelledCandidate> label(List<CandidateText> candidates, TaskContext context) {
     // Executors are fresh JVMs: DJL's tokenizers must not reach for the network there either.
     System.setProperty("ai.djl.offline", "true");
     Filters filters = screen.filters();
@@ -51,8 +57,7 @@ public final class PartitionLabeler implements FlatMapFunction<Iterator<Candidat
     try (ClassifierModel model = ClassifierModel.open(teacher.resolve(), new SessionFactory(),
         SessionConfig.cpu().withIntraOpThreads(threads), BatchConfig.defaults())) {
       List<CandidateText> pending = new ArrayList<>(chunk);
-      while (candidates.hasNext()) {
-        CandidateText c = candidates.next();
+      for (CandidateText c : candidates) {
         if (filters.screen(c.text()).passed()) {
           pending.add(c);
           if (pending.size() == chunk) {
@@ -62,7 +67,7 @@ public final class PartitionLabeler implements FlatMapFunction<Iterator<Candidat
       }
       label(model, pending, out);
     }
-    return out.iterator();
+    return out;
   }
 
   private static void label(ClassifierModel model, List<CandidateText> pending, List<LabelledCandidate> out) {

@@ -142,7 +142,9 @@ final class SparkLabelledSource implements TextSource, SoftLabels {
     double perSample = accepted >= 100 && servedCandidates > 0
         ? servedCandidates / (double) accepted : FIRST_GUESS;
     long remaining = Math.max(0, targetSamples - accepted);
-    long wanted = (long) Math.ceil(remaining * perSample * 1.05) - buffer.size();
+    // 10% and a few candidates per partition over the estimate: a surplus costs a little labelling,
+    // a shortfall a whole extra round (a job, and a teacher opened per partition).
+    long wanted = (long) Math.ceil(remaining * perSample * 1.1) + 64L * partitions - buffer.size();
     int size = (int) Math.min(settings.maxRound(), Math.max(Math.max(wanted, atLeast), partitions));
     List<Candidate> drawn = corpus.next(size);
     if (drawn.isEmpty()) {
