@@ -38,7 +38,10 @@ import picocli.CommandLine.Option;
 /**
  * Throughput of Spark synthesis against the single-process path, side by side in one JVM: per
  * repetition, the single-process synthesizer (teacher on 1 and on 2 ORT threads), then Spark
- * {@code local[1]} and {@code local[2]} (a fresh context each, its start-up timed apart). Every
+ * {@code local[1]} and {@code local[2]} (a fresh context each, its start-up timed apart), and
+ * {@code local[1]} labelling 32 texts per teacher call (about the single-process batch), which
+ * separates Spark's overhead from the gain of bigger length-bucketed chunks. Wall and process CPU
+ * seconds per variant: on a shared machine, samples per CPU second is the per-core rate. Every
  * Spark corpus is compared with the single-process one. Medians over repetitions; the figures go
  * to {@code --out} as JSON and a table to stdout.
  */
@@ -56,7 +59,9 @@ public final class SparkSynthBench implements Callable<Integer> {
   @Option(names = "--out", required = true, paramLabel = "FILE", description = "Figures as JSON.") Path out;
   @Option(names = "--json", description = "Print the JSON figures instead of the table.") boolean json;
 
-  private static final List<String> VARIANTS = List.of("single_1_thread", "single_2_threads", "local[1]", "local[2]");
+  /** local[1]/chunk32: executors label 32 texts per call, about what the single-process path does. */
+  private static final List<String> VARIANTS =
+      List.of("single_1_thread", "single_2_threads", "local[1]", "local[2]", "local[1]/chunk32");
 
   public static void main(String[] args) {
     System.exit(DeepStack.call("spark-synth-bench", () -> new CommandLine(new SparkSynthBench()).execute(args)));
@@ -68,9 +73,11 @@ public final class SparkSynthBench implements Callable<Integer> {
     RawCorpusSource.Unit cut = unit.equals("line") ? RawCorpusSource.Unit.LINE : RawCorpusSource.Unit.SENTENCE;
     Map<String, double[]> seconds = new LinkedHashMap<>();
     Map<String, double[]> startup = new LinkedHashMap<>();
+    Map<String, double[]> cpu = new LinkedHashMap<>();
     VARIANTS.forEach(v -> {
       seconds.put(v, new double[reps]);
       startup.put(v, new double[reps]);
+      cpu.put(v, new double[reps]);
     });
     ObjectNode root = Json.MAPPER.createObjectNode();
     ArrayNode diffs = root.putArray("spark_vs_single_process");
@@ -78,8 +85,9 @@ public final class SparkSynthBench implements Callable<Integer> {
     for (int r = 0; r < reps; r++) {
       Path single = null;
       for (String v : VARIANTS) {
-        Path dir = work.resolve("rep" + r + "-" + v.replace('[', '-').replace("]", ""));
+        Path dir = work.resolve("rep" + r + "-" + v.replace('[', '-').replace("]", "").replace('/', '-'));
         deleteTree(dir);
+        long cpu0 = processCpuNanos();
         long t0 = System.nanoTime();
         SynthSummary s;
         if (v.startsWith("single")) {
@@ -91,11 +99,13 @@ public final class SparkSynthBench implements Callable<Integer> {
             single = dir;
           }
         } else {
-          SparkConf conf = new SparkConf().setMaster(v).setAppName("spark-synth-bench")
+          SparkConf conf = new SparkConf().setMaster(v.replace("/chunk32", "")).setAppName("spark-synth-bench")
               .set("spark.ui.enabled", "false");
+          SparkSettings settings = v.endsWith("/chunk32") ? SparkSettings.defaults().withChunk(32)
+              : SparkSettings.defaults();
           try (ClassifierModel model = open(1); JavaSparkContext spark = new JavaSparkContext(conf)) {
             startup.get(v)[r] = (System.nanoTime() - t0) / 1e9;
-            s = new SparkSynthesizer(spark, SparkSettings.defaults(), quiet)
+            s = new SparkSynthesizer(spark, settings, quiet)
                 .synthesize(config(model), RawCorpusSource.open(corpus, cut), model, dir);
           }
           CorpusDiff d = CorpusDiff.of(single, dir);
@@ -108,10 +118,12 @@ public final class SparkSynthBench implements Callable<Integer> {
           dn.put("first_difference", d.firstDifference());
         }
         seconds.get(v)[r] = (System.nanoTime() - t0) / 1e9;
+        cpu.get(v)[r] = (processCpuNanos() - cpu0) / 1e9;
         if (s.samples() != samples) {
           throw new IllegalStateException(v + " wrote " + s.samples() + " samples, not " + samples);
         }
-        System.err.printf(Locale.ROOT, "[bench] rep %d %-16s %.1f s%n", r + 1, v, seconds.get(v)[r]);
+        System.err.printf(Locale.ROOT, "[bench] rep %d %-16s %.1f s, %.1f CPU s%n", r + 1, v, seconds.get(v)[r],
+            cpu.get(v)[r]);
       }
     }
     ObjectNode figures = root.putObject("median");
@@ -121,6 +133,8 @@ public final class SparkSynthBench implements Callable<Integer> {
       f.put("seconds", sec);
       f.put("samples_per_second", samples / sec);
       f.put("context_start_seconds", Stats.median(startup.get(v)));
+      f.put("cpu_seconds", Stats.median(cpu.get(v)));
+      f.put("samples_per_cpu_second", samples / Stats.median(cpu.get(v)));
       ArrayNode all = f.putArray("all_seconds");
       for (double x : seconds.get(v)) {
         all.add(x);
@@ -134,6 +148,8 @@ public final class SparkSynthBench implements Callable<Integer> {
     ratios.put("local2_speedup_over_local1", l1 / l2);
     ratios.put("local1_time_over_single_1_thread", l1 / s1);
     ratios.put("local2_time_over_single_2_threads", l2 / s2);
+    double c32 = Stats.median(seconds.get("local[1]/chunk32"));
+    ratios.put("local1_chunk32_time_over_single_1_thread", c32 / s1);
     root.put("samples", samples);
     root.put("reps", reps);
     root.put("corpus", corpus.getFileName().toString());
@@ -145,13 +161,16 @@ public final class SparkSynthBench implements Callable<Integer> {
       System.out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root));
       return 0;
     }
-    System.out.printf(Locale.ROOT, "%-18s %9s %11s %14s%n", "variant", "median s", "samples/s", "context start s");
+    System.out.printf(Locale.ROOT, "%-18s %9s %11s %10s %15s %16s%n", "variant", "median s", "samples/s",
+        "CPU s", "samples/CPU s", "context start s");
     for (String v : VARIANTS) {
-      System.out.printf(Locale.ROOT, "%-18s %9.1f %11.1f %14.1f%n", v, Stats.median(seconds.get(v)),
-          samples / Stats.median(seconds.get(v)), Stats.median(startup.get(v)));
+      System.out.printf(Locale.ROOT, "%-18s %9.1f %11.1f %10.1f %15.1f %16.1f%n", v, Stats.median(seconds.get(v)),
+          samples / Stats.median(seconds.get(v)), Stats.median(cpu.get(v)), samples / Stats.median(cpu.get(v)),
+          Stats.median(startup.get(v)));
     }
     System.out.printf(Locale.ROOT, "local[2] speedup over local[1]: %.2fx; local[1] / single (1 thread): %.2f;"
-        + " local[2] / single (2 threads): %.2f%n", l1 / l2, l1 / s1, l2 / s2);
+        + " local[2] / single (2 threads): %.2f; local[1]/chunk32 / single (1 thread): %.2f%n", l1 / l2, l1 / s1,
+        l2 / s2, c32 / s1);
     diffs.forEach(d -> System.out.printf(Locale.ROOT, "rep %d %s: same ids/texts/labels %s, max |logit diff| %.2e%n",
         d.get("rep").asInt() + 1, d.get("variant").asText(), d.get("same_ids_texts_labels").asBoolean(),
         d.get("max_logit_difference").asDouble()));
@@ -182,6 +201,11 @@ public final class SparkSynthBench implements Callable<Integer> {
       m.put("rss_growth_after_2048_texts_bytes", labelled - before);
     }
     return m;
+  }
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+        .getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   private static long rssBytes() throws IOException {

@@ -39,6 +39,10 @@ public record SparkSettings(int partitions, int maxRound, int chunk, boolean tea
     return new SparkSettings(partitions, n, chunk, teacherOnSharedStorage);
   }
 
+  public SparkSettings withChunk(int n) {
+    return new SparkSettings(partitions, maxRound, n, teacherOnSharedStorage);
+  }
+
   public SparkSettings withTeacherOnSharedStorage(boolean shared) {
     return new SparkSettings(partitions, maxRound, chunk, shared);
   }

@@ -124,6 +124,17 @@ class SparkSynthesizerTest {
     assertSameCorpus(singleProcess, out);
   }
 
+  @Test
+  void aDriverStoppedAfterThreeShardsResumesToTheSameCorpus() {
+    Path out = shared.resolve("spark-resumed");
+    SparkSynthesizer synth = new SparkSynthesizer(spark, SparkSettings.defaults(), quiet());
+    SynthSummary first = synth.synthesize(config().withMaxShards(3), source(), teacher, out);
+    assertEquals(3_000, first.samples());
+    SynthSummary rest = synth.synthesize(config(), source(), teacher, out);
+    assertEquals(7, rest.shardsWritten());
+    assertSameCorpus(singleProcess, out);
+  }
+
   /** Same ids, texts, labels and prompts; logits within 1e-6; same manifest counts. */
   private static void assertSameCorpus(Path expected, Path actual) {
     Manifest a = CorpusReader.verify(expected);
