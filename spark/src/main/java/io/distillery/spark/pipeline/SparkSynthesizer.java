@@ -61,7 +61,9 @@ public final class SparkSynthesizer {
     if (settings.teacherOnSharedStorage()) {
       location = TeacherLocation.shared(folder);
     } else {
-      if (spark.sc().listFiles().filter(f -> f.endsWith("/" + folder.getFileName())).isEmpty()) {
+      // once per context (a second addFile of the same path only logs a warning); listed as file:DIR/
+      String dir = folder.toString();
+      if (spark.sc().listFiles().filter(f -> f.endsWith(":" + dir) || f.endsWith(":" + dir + "/")).isEmpty()) {
         spark.sc().addFile(folder.toString(), true);
       }
       location = TeacherLocation.sparkFiles(folder.getFileName().toString());
