@@ -52,7 +52,10 @@ final class SparkLabelledSource implements TextSource, SoftLabels {
   private long fetchedTo;
   private boolean exhausted;
   private long servedCandidates;
+  /** Samples in the corpus: committed before this run plus accepted in it. */
   private long accepted;
+  /** Samples accepted in this run, out of {@code servedCandidates}. */
+  private long acceptedHere;
   private int rounds;
   private double labelSeconds;
 
@@ -118,6 +121,7 @@ final class SparkLabelledSource implements TextSource, SoftLabels {
     for (ScoredSample s : samples) {
       if (s.accepted()) {
         accepted++;
+        acceptedHere++;
       }
     }
   }
@@ -139,8 +143,7 @@ final class SparkLabelledSource implements TextSource, SoftLabels {
 
   private void fetchRound(int atLeast) {
     int partitions = settings.partitions() > 0 ? settings.partitions() : spark.defaultParallelism();
-    double perSample = accepted >= 100 && servedCandidates > 0
-        ? servedCandidates / (double) accepted : FIRST_GUESS;
+    double perSample = acceptedHere >= 100 ? servedCandidates / (double) acceptedHere : FIRST_GUESS;
     long remaining = Math.max(0, targetSamples - accepted);
     // 10% and a few candidates per partition over the estimate: a surplus costs a little labelling,
     // a shortfall a whole extra round (a job, and a teacher opened per partition).
