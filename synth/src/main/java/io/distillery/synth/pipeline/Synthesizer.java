@@ -20,6 +20,7 @@ import io.distillery.synth.filter.Filters;
 import io.distillery.synth.filter.Hashing;
 import io.distillery.synth.filter.Rejection;
 import io.distillery.synth.filter.RejectionCounts;
+import io.distillery.synth.label.SoftLabels;
 import io.distillery.synth.prompt.ScoredSample;
 import io.distillery.synth.source.Candidate;
 import io.distillery.synth.source.ShardStart;
@@ -108,6 +109,16 @@ public final class Synthesizer {
    * @throws JobFailedException when the source runs dry or cannot feed the filters
    */
   public SynthSummary synthesize(SynthConfig config, TextSource source, ClassifierModel teacher, Path outDir) {
+    return synthesize(config, source, teacher, SoftLabels.of(teacher.classifier()), outDir);
+  }
+
+  /**
+   * Like {@link #synthesize(SynthConfig, TextSource, ClassifierModel, Path)}, with the teacher's
+   * scores from {@code softLabels} (e.g. computed beforehand by Spark executors); {@code teacher}
+   * still gives the labels and the provenance.
+   */
+  public SynthSummary synthesize(SynthConfig config, TextSource source, ClassifierModel teacher,
+      SoftLabels softLabels, Path outDir) {
     long start = System.nanoTime();
     checkLabels(config, teacher.labels(), teacher.folder().config().orElse(teacher.folder().model()));
     Manifest fresh = new Manifest(config.task(), config.targetSamples(), config.toJson(),
@@ -142,7 +153,7 @@ public final class Synthesizer {
         : null;
     try {
       while (!manifest.complete() && (config.maxShards() == 0 || written < config.maxShards())) {
-        ShardEntry entry = writeShard(config, source, teacher, filters, outDir, manifest,
+        ShardEntry entry = writeShard(config, source, softLabels, filters, outDir, manifest,
             labelTotals, progress, ahead);
         source.committed(entry.index() + 1); // a learning source checkpoints before the manifest moves
         manifest = manifest.withShard(entry);
@@ -165,7 +176,7 @@ public final class Synthesizer {
         (System.nanoTime() - start) / 1e9);
   }
 
-  private ShardEntry writeShard(SynthConfig config, TextSource source, ClassifierModel teacher,
+  private ShardEntry writeShard(SynthConfig config, TextSource source, SoftLabels teacher,
       Filters filters, Path outDir, Manifest manifest, long[] labelTotals, SynthProgress progress,
       ExecutorService ahead) {
     int index = manifest.shards().size();
@@ -293,13 +304,11 @@ public final class Synthesizer {
     return out;
   }
 
-  private List<ScoredSample> label(SynthConfig config, ClassifierModel teacher, Filters filters,
+  private List<ScoredSample> label(SynthConfig config, SoftLabels teacher, Filters filters,
       List<Candidate> passed, List<Filters.Screened> screens, ShardWriter shard, int size,
       long[] labelTotals, RejectionCounts rejections) {
-    List<String> texts = new ArrayList<>(passed.size());
-    passed.forEach(c -> texts.add(c.text()));
     long t0 = System.nanoTime();
-    float[][] logits = teacher.classifier().logits(texts);
+    float[][] logits = teacher.logits(passed);
     clock.add(SynthClock.Phase.LABEL, System.nanoTime() - t0);
     List<ScoredSample> scored = new ArrayList<>(passed.size());
     for (int i = 0; i < passed.size() && shard.count() < size; i++) {
