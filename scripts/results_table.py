@@ -17,6 +17,8 @@ ROWS = [("teacher", "teacher"),
         ("categorical_no_novelty", "categorical prompter, no novelty term"),
         ("t3", "DFKD-T3 tuned generator"),
         ("t3_prompter", "T3 generator + prompter"),
+        ("mix_template", "template prompts + teacher-chosen corpus sentences, half each"),
+        ("mix_categorical", "categorical prompter + teacher-chosen corpus sentences, half each"),
         ("data_driven", "data-driven KD (real train split; upper reference)")]
 TASKS = ["sentiment", "spam"]
 
