@@ -29,6 +29,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -40,7 +41,9 @@ import org.junit.jupiter.api.io.TempDir;
  * stray file; the same student weights, bit for bit.
  *
  * <p>CI runs {@value #CI_KILLS} kills per stage. Long mode: {@code -Ddistillery.kills=20} (see
- * README, Reliability); {@code -Ddistillery.killSeed=N} draws other moments. A kill that lands
+ * README, Reliability), which also kills a {@code run} with the categorical topic prompter
+ * learning loop (the committed demo generator, a student probe in the loop: too slow for CI);
+ * {@code -Ddistillery.killSeed=N} draws other moments. A kill that lands
  * after the process ended by itself does not count: that chain is checked, wiped and started
  * again until the asked number of kills have landed on live processes.
  */
@@ -149,6 +152,45 @@ class KillResumeTest {
           assertSameCorpus(ref.resolve("corpus"), out.resolve("corpus"), 160);
           assertSameStudent(ref.resolve("student"), out.resolve("student"));
           assertTrue(Files.isRegularFile(out.resolve("bench/report.json")), "bench report");
+        });
+    System.err.println(log.describe());
+  }
+
+  /**
+   * The learning loop of {@code prompts: {kind: categorical}}: the committed demo generator, the
+   * topic prompter updated after each shard from teacher rewards and a student probe distilled on
+   * the corpus so far. The prompter state, the probe and the corpus must resume exactly.
+   */
+  @Test
+  @Order(4)
+  @EnabledIfSystemProperty(named = "distillery.kills", matches = "\\d+",
+      disabledReason = "long mode only (each run loads the generator and DJL: ~25 s a launch here)")
+  void categoricalPrompterRunKilledAtRandomMomentsEndsWithTheUninterruptedCorpus() throws Exception {
+    Path generator = Path.of(System.getProperty("distillery.root", "..")).resolve("models/generator");
+    ObjectNode c = Json.MAPPER.createObjectNode();
+    c.putObject("task").put("description", "Is a review sentence negative or positive?")
+        .putArray("labels").add("negative").add("positive");
+    c.put("teacher", teacher.toString());
+    c.putObject("source").put("kind", "generator").put("generator", generator.toString());
+    c.putObject("prompts").put("kind", "categorical").put("topics_per_label", 4).put("probe_steps", 4);
+    c.put("out", dir.resolve("prompter").toString());
+    c.put("seed", 3);
+    c.putObject("synth").put("samples", 96).put("shard_size", 16).put("batch_size", 16)
+        .put("max_new_tokens", 16);
+    c.putObject("student").put("layers", 1).put("width", 32).put("heads", 2).put("ffn_width", 64)
+        .put("embedding_dim", 16);
+    c.putObject("distill").put("epochs", 1).put("batch_size", 16).put("threads", 1);
+    c.putObject("bench").put("latency_runs", 10).put("threads", 1);
+    Path config = dir.resolve("prompter.json");
+    Files.writeString(config, Json.MAPPER.writeValueAsString(c));
+    Path out = dir.resolve("prompter");
+    long refMillis = runToEnd("prompter-ref", "run", config.toString());
+    Path ref = Files.move(out, dir.resolve("prompter-ref"));
+    KillLog log = survive("prompter", refMillis, List.of(out), new String[] {"run", config.toString()},
+        () -> shardsCommitted(out.resolve("corpus")),
+        () -> {
+          assertSameCorpus(ref.resolve("corpus"), out.resolve("corpus"), 96);
+          assertSameStudent(ref.resolve("student"), out.resolve("student"));
         });
     System.err.println(log.describe());
   }
