@@ -54,7 +54,7 @@ public final class Cli {
         (ex, args) -> {
           ex.getCommandLine().getErr().println("error: " + ex.getMessage());
           ex.getCommandLine().getErr().println(
-              "try: distillery " + ex.getCommandLine().getCommandName() + " --help");
+              "try: " + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help");
           return ExitCode.BAD_INPUT;
         });
     return cl;
