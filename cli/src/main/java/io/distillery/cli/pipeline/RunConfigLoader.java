@@ -39,25 +39,26 @@ public final class RunConfigLoader {
       throw BadInputException.of(file, "no such file (expected a run config, YAML or JSON)");
     }
     String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-    Parser yaml = new Parser("YAML", mapper(new ObjectMapper(new YAMLFactory())), "");
-    Parser json = new Parser("JSON", mapper(new ObjectMapper()), "");
     if (name.endsWith(".yaml") || name.endsWith(".yml")) {
-      return read(file, new Parser("YAML", yaml.mapper(), "chosen by the file name"));
+      return read(file, new Parser("YAML", YAML, "chosen by the file name"));
     }
     if (name.endsWith(".json")) {
-      return read(file, new Parser("JSON", json.mapper(), "chosen by the file name"));
+      return read(file, new Parser("JSON", JSON, "chosen by the file name"));
     }
     try {
-      return read(file, new Parser("JSON", json.mapper(), "tried first: the name is neither .json nor .yaml"));
+      return read(file, new Parser("JSON", JSON, "tried first: the name is neither .json nor .yaml"));
     } catch (SyntaxError jsonError) {
       try {
-        return read(file, new Parser("YAML", yaml.mapper(), "tried after JSON failed"));
+        return read(file, new Parser("YAML", YAML, "tried after JSON failed"));
       } catch (SyntaxError yamlError) {
         throw BadInputException.of(file, "neither JSON nor YAML: " + jsonError.why + "; "
             + yamlError.why, yamlError.getCause());
       }
     }
   }
+
+  private static final ObjectMapper YAML = mapper(new ObjectMapper(new YAMLFactory()));
+  private static final ObjectMapper JSON = mapper(new ObjectMapper());
 
   private static ObjectMapper mapper(ObjectMapper m) {
     return m.setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
