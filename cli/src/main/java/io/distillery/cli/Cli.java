@@ -39,6 +39,7 @@ public final class Cli {
   /** A command line writing to the given streams, so tests can drive the CLI in-process. */
   public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
     CommandLine cl = new CommandLine(new Cli());
+    HelpWrap.install(cl);
     cl.setOut(out);
     cl.setErr(err);
     cl.setExecutionExceptionHandler(
