@@ -37,7 +37,6 @@ final class CliProcess {
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     pb.environment().put("OPT_OUT_TRACKING", "true");
-    pb.environment().put("TORCH_CPP_LOG_LEVEL", "ERROR");
     return new CliProcess(pb.start(), log);
   }
 
