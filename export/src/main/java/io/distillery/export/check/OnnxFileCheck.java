@@ -14,7 +14,6 @@ import io.distillery.export.onnx.OnnxProto.TensorShapeProto;
 import io.distillery.export.onnx.OnnxProto.ValueInfoProto;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Map;
@@ -204,9 +203,6 @@ public final class OnnxFileCheck {
       throw new ModelLoadException(file, field + ": external data offset " + offset + ", length "
           + (length >= 0 ? length : "(rest)") + " do not fit '" + location + "' (" + size
           + " bytes)" + (needed >= 0 ? " or the tensor's " + needed + " bytes" : ""));
-    }
-    if (!Files.isSymbolicLink(data) && !Files.isRegularFile(data, LinkOption.NOFOLLOW_LINKS)) {
-      throw new ModelLoadException(file, field + ": external data '" + location + "' is not a file");
     }
   }
 
