@@ -10,6 +10,8 @@
 #   ROWS="template raw_corpus ..."    rows (default all): data_driven template raw_corpus
 #                                     raw_teacher raw_guided prompter categorical t3 t3_prompter
 #                                     categorical_no_disagreement categorical_no_novelty
+#                                     mix_template mix_categorical (half teacher-chosen corpus
+#                                     sentences, half generated: source.mix)
 #   OUT=runs/results                  where the run folders go
 # Prints mean ± std per cell and writes $OUT/results.json (scripts/results_table.py).
 set -euo pipefail
@@ -49,6 +51,9 @@ config() { # task row seed -> path of a config file
     t3)          source="$GEN"; prompts="generator_tuning: {kind: t3, corpus: models/build/general/corpus.jsonl}" ;;
     t3_prompter) source="$GEN"; prompts="generator_tuning: {kind: t3, corpus: models/build/general/corpus.jsonl}
 prompts: {kind: prompter}" ;;
+    mix_template) source="{kind: generator, generator: models/generator, mix: {corpus: models/build/general/corpus.jsonl}}" ;;
+    mix_categorical) source="{kind: generator, generator: models/generator, mix: {corpus: models/build/general/corpus.jsonl}}"
+                 prompts="prompts: {kind: categorical}" ;;
     categorical_no_disagreement) source="$GEN"; prompts="prompts: {kind: categorical, reward: {disagreement: 0}}" ;;
     categorical_no_novelty) source="$GEN"; prompts="prompts: {kind: categorical, reward: {novelty: 0}}" ;;
     *) echo "unknown row $row" >&2; exit 2 ;;

@@ -5,6 +5,7 @@ import io.distillery.core.Json;
 import io.distillery.core.JsonlReader;
 import io.distillery.runtime.bench.BatchingBench;
 import io.distillery.runtime.bench.BenchReportFiles;
+import io.distillery.runtime.bench.MatMulCeiling;
 import io.distillery.runtime.bench.ModelBench;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -30,8 +31,10 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--teacher", description = "Teacher classifier folder (compare mode).")
   Path teacher;
 
-  @Option(names = "--student", description = "Student classifier folder (compare mode).")
-  Path student;
+  @Option(names = "--student", arity = "1..*", description = "Student classifier folder(s) (compare mode); "
+      + "more than one (e.g. the fp32 student and its int8 export) are measured in turns in the same run, "
+      + "the others against the first.")
+  List<Path> students;
 
   @Option(names = "--data", description = "Labelled JSON Lines (text, label): adds accuracy and agreement.")
   Path data;
@@ -51,15 +54,15 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the report as JSON.")
   boolean json;
 
-  /** {@code distillery bench --teacher DIR --student DIR [--data FILE]}: teacher vs student. */
+  /** {@code distillery bench --teacher DIR --student DIR... [--data FILE]}: teacher vs students. */
   @Override
   public Integer call() throws Exception {
-    if (teacher == null || student == null) {
+    if (teacher == null || students == null || students.isEmpty()) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(),
           "bench needs --teacher and --student (or a subcommand, e.g. 'bench batching')");
     }
     ModelBench.Config config = new ModelBench.Config(threads, latencyRuns, 30, 32, reps);
-    ModelBench.Report report = new ModelBench(System.err).run(config, teacher, student,
+    ModelBench.Report report = new ModelBench(System.err).run(config, teacher, students,
         ModelBench.defaultTexts(), java.util.Optional.ofNullable(data));
     BenchReportFiles.write(report, out);
     PrintWriter w = spec.commandLine().getOut();
@@ -115,7 +118,7 @@ final class BenchCommand implements Callable<Integer> {
         }
       }
       BatchingBench.Report report = new BatchingBench(System.err).run(
-          new BatchingBench.Config(model, threads, batchSize, reps, !noDjl, 1024), texts);
+          new BatchingBench.Config(model, threads, batchSize, reps, !noDjl), texts);
       String asJson = Json.MAPPER.writeValueAsString(report);
       if (out != null) {
         AtomicFiles.writeString(out, asJson + "\n");
@@ -126,8 +129,9 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
       }
       w.printf(Locale.ROOT, "%d texts, %d threads, median of %d passes; dense FLOPs/token %,d; "
-          + "matmul ceiling %.1f GFLOP/s%n%n", report.texts(), report.threads(), report.reps(),
-          report.denseFlopsPerToken(), report.ceilingGflops());
+          + "matmul ceiling median %.1f, best %.1f GFLOP/s (%d runs of %d^3)%n%n", report.texts(),
+          report.threads(), report.reps(), report.denseFlopsPerToken(), report.ceilingGflops(),
+          report.ceilingBestGflops(), report.ceilingRuns(), MatMulCeiling.N);
       w.printf("%-28s %5s %12s %18s %10s %10s %9s%n", "pipeline", "batch", "texts/s",
           "(min..max)", "tokens", "padded", "GFLOP/s");
       for (BatchingBench.Row r : report.rows()) {
@@ -139,7 +143,8 @@ final class BenchCommand implements Callable<Integer> {
       }
       w.printf(Locale.ROOT, "%nlength-bucketed / file order: %.2fx%n", report.bucketedOverFileOrder());
       w.printf(Locale.ROOT, "length-bucketed / best DJL:   %.2fx%n", report.bucketedOverBestDjl());
-      w.printf(Locale.ROOT, "useful GFLOP/s / ceiling:     %.1f%%%n", 100 * report.bucketedFractionOfCeiling());
+      w.printf(Locale.ROOT, "useful GFLOP/s / ceiling:     %.1f%% of the median, %.1f%% of the best%n",
+          100 * report.bucketedFractionOfCeiling(), 100 * report.bucketedFractionOfBestCeiling());
       return 0;
     }
   }

@@ -23,6 +23,9 @@ final class BenchGeneratorCommand implements Callable<Integer> {
   @Option(names = "--model", defaultValue = "models/generator", description = "Generator folder (default: ${DEFAULT-VALUE}).")
   Path model;
 
+  @Option(names = "--baseline", paramLabel = "DIR", description = "Another generator folder measured in the same round-robin (e.g. the same weights in the previous graph).")
+  Path baseline;
+
   @Option(names = "--threads", defaultValue = "0", description = "Intra-op threads (0 = one per core).")
   int threads;
 
@@ -42,7 +45,7 @@ final class BenchGeneratorCommand implements Callable<Integer> {
           "--reps: expected a count >= 1, found " + reps);
     }
     int t = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
-    GenerationBench.Report report = GenerationBench.run(model, t, reps, System.err);
+    GenerationBench.Report report = GenerationBench.run(model, baseline, t, reps, System.err);
     if (out != null) {
       GenerationBench.write(report, out);
     }

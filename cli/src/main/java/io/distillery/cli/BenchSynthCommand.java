@@ -49,6 +49,11 @@ final class BenchSynthCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "42", description = "Run seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
+  @Option(names = "--draw-ahead", description = "Also run the first new path with generator and "
+      + "teacher on one intra-op thread each, in line and with the next batch generated while the "
+      + "teacher labels this one (same corpus bytes).")
+  boolean drawAhead;
+
   @Option(names = "--out", paramLabel = "FILE", description = "Also write the report as JSON to this file.")
   Path out;
 
@@ -58,7 +63,7 @@ final class BenchSynthCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     SynthBench.Report report = new SynthBench(System.err).run(new SynthBench.Config(generator,
-        teacher, samples, reps, batchSize, rows, seed));
+        teacher, samples, reps, batchSize, rows, seed, drawAhead));
     String asJson = Json.MAPPER.writeValueAsString(report);
     if (out != null) {
       AtomicFiles.writeString(out, asJson + "\n");

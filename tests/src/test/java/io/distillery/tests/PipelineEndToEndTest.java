@@ -153,5 +153,17 @@ class PipelineEndToEndTest {
     assertEquals(2, st.exitCode(), st.err());
     assertTrue(st.errorLine().contains("steps.yaml") && st.errorLine().contains("prompts.probe_steps"),
         st.errorLine());
+    Path floor = dir.resolve("floor.yaml");
+    Files.writeString(floor, head + "prompts: {kind: categorical, entropy_floor: 1.5}\n");
+    CliRun fl = CliRun.of("run", floor.toString());
+    assertEquals(2, fl.exitCode(), fl.err());
+    assertTrue(fl.errorLine().contains("entropy_floor"), fl.errorLine());
+    Path mix = dir.resolve("mix.yaml");
+    Files.writeString(mix, "task: {labels: [a, b], description: x}\nteacher: t\nsource: {kind: generator,"
+        + " generator: g, mix: {corpus: c, select: student_guided}}\nout: o\n");
+    CliRun m = CliRun.of("run", mix.toString());
+    assertEquals(2, m.exitCode(), m.err());
+    assertTrue(m.errorLine().contains("mix.yaml") && m.errorLine().contains("source.mix.select"),
+        m.errorLine());
   }
 }

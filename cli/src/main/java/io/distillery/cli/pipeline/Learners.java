@@ -53,7 +53,8 @@ final class Learners {
         p.learningRate() != null ? p.learningRate() : lr,
         p.entropy() != null ? p.entropy() : d.entropyBonus(),
         p.kl() != null ? p.kl() : d.klPenalty(),
-        p.baselineDecay() != null ? p.baselineDecay() : d.baselineDecay());
+        p.baselineDecay() != null ? p.baselineDecay() : d.baselineDecay(),
+        p.entropyFloor() != null ? p.entropyFloor() : d.entropyFloor());
     TopicPolicy policy = switch (p.kind()) {
       case categorical -> {
         int perLabel = p.topicsPerLabel() != null ? p.topicsPerLabel() : DEFAULT_TOPICS_PER_LABEL;

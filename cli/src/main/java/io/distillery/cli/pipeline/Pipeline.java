@@ -51,8 +51,7 @@ public final class Pipeline {
         }
         stages.finish(Stage.tune, Json.MAPPER.valueToTree(r.summary()));
       }
-      source = new RunConfig.Source(RunConfig.SourceKind.generator, tuned,
-          c.generatorTuning().corpus(), null);
+      source = source.withGenerator(tuned, c.generatorTuning().corpus());
     }
 
     if (stages.done(Stage.synth)) {

@@ -72,7 +72,7 @@ public record RunConfig(
    * (a corpus sentence, then a label template: DFKD-T3's input) instead of templates alone.
    */
   public record Source(SourceKind kind, Path generator, Path corpus, Unit unit, Select select,
-      Integer pool) {
+      Integer pool, Mix mix) {
     public Source {
       require(kind != null, "source.kind (generator or raw_corpus)");
       if (kind == SourceKind.generator) {
@@ -83,10 +83,32 @@ public record RunConfig(
       require(select == null || kind == SourceKind.raw_corpus,
           "source.select (only a raw_corpus source selects)");
       require(pool == null || pool >= 1, "source.pool (>= 1 corpus units for the teacher to rank)");
+      require(mix == null || kind == SourceKind.generator,
+          "source.mix (only a generator source mixes in raw-corpus sentences)");
     }
 
     public Source(SourceKind kind, Path generator, Path corpus, Unit unit) {
-      this(kind, generator, corpus, unit, null, null);
+      this(kind, generator, corpus, unit, null, null, null);
+    }
+
+    /** The same source with another generator folder (a tuned one), keeping the rest. */
+    public Source withGenerator(Path tuned, Path rewriteCorpus) {
+      return new Source(kind, tuned, rewriteCorpus, unit, select, pool, mix);
+    }
+  }
+
+  /**
+   * Real general-corpus sentences mixed into a generator source's candidates: {@code share} of
+   * them (default 0.5) come from {@code corpus}, sampled as {@code select} says ({@code
+   * teacher_confident}, the default, or {@code uniform}) from a pool of {@code pool} sentences.
+   */
+  public record Mix(Path corpus, Select select, Integer pool, Double share) {
+    public Mix {
+      require(corpus != null, "source.mix.corpus (a text or JSON Lines file)");
+      require(select != Select.student_guided,
+          "source.mix.select (uniform or teacher_confident; student_guided does not mix)");
+      require(pool == null || pool >= 1, "source.mix.pool (>= 1)");
+      require(share == null || (share > 0 && share < 1), "source.mix.share (in (0, 1))");
     }
   }
 
@@ -134,15 +156,18 @@ public record RunConfig(
    *     0 = no student in the loop, so no disagreement term)
    */
   public record Prompts(PromptKind kind, Integer topicsPerLabel, Double learningRate,
-      Double entropy, Double kl, Double baselineDecay, Integer probeSteps, RewardWeights reward) {
+      Double entropy, Double kl, Double baselineDecay, Integer probeSteps, RewardWeights reward,
+      Double entropyFloor) {
     public Prompts {
       require(kind != null, "prompts.kind (templates, categorical or prompter)");
       require(topicsPerLabel == null || topicsPerLabel >= 1, "prompts.topics_per_label (>= 1)");
       require(probeSteps == null || probeSteps >= 0, "prompts.probe_steps (>= 0)");
+      require(entropyFloor == null || (entropyFloor >= 0 && entropyFloor < 1),
+          "prompts.entropy_floor (in [0, 1))");
     }
 
     public static Prompts templates() {
-      return new Prompts(PromptKind.templates, null, null, null, null, null, null, null);
+      return new Prompts(PromptKind.templates, null, null, null, null, null, null, null, null);
     }
   }
 

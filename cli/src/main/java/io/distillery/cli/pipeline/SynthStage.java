@@ -17,6 +17,7 @@ import io.distillery.synth.prompt.TemplatePrompts;
 import io.distillery.synth.source.CausalLmGenerator;
 import io.distillery.synth.source.GenerationSettings;
 import io.distillery.synth.source.GeneratorSource;
+import io.distillery.synth.source.MixedSource;
 import io.distillery.synth.source.RawCorpusSource;
 import io.distillery.synth.source.TeacherRankedSource;
 import io.distillery.synth.source.TextSource;
@@ -48,6 +49,8 @@ public record SynthStage(Path teacher, RunConfig.Source source, RunConfig.Prompt
   public static final long DEFAULT_SAMPLES = 4000;
   /** Corpus units the teacher ranks for {@code select: teacher_confident}. */
   public static final int DEFAULT_POOL = 30_000;
+  /** Share of corpus sentences in a {@code source.mix}. */
+  public static final double DEFAULT_MIX_SHARE = 0.5;
 
   /** Writes (or continues) the corpus; progress goes to {@code log}. */
   public SynthSummary run(PrintStream log) {
@@ -136,6 +139,27 @@ public record SynthStage(Path teacher, RunConfig.Source source, RunConfig.Prompt
       }
       return new OpenSource(raw, List.of());
     }
+    OpenSource generated = openGenerator(task, config, sessions, teacherModel, log);
+    RunConfig.Mix mix = source.mix();
+    if (mix == null) {
+      return generated;
+    }
+    RawCorpusSource raw = RawCorpusSource.open(mix.corpus(), RawCorpusSource.Unit.SENTENCE);
+    TextSource real = raw;
+    if (mix.select() != RunConfig.Select.uniform) {
+      int pool = mix.pool() != null ? mix.pool() : DEFAULT_POOL;
+      log.printf("[synth] mix: the teacher ranks %,d of %,d corpus units%n",
+          Math.min(pool, raw.size()), raw.size());
+      real = new TeacherRankedSource(raw, teacherModel.classifier(), pool, task.numLabels());
+    }
+    double share = mix.share() != null ? mix.share() : DEFAULT_MIX_SHARE;
+    log.printf(java.util.Locale.ROOT, "[synth] mix: %.0f%% of the candidates are corpus sentences"
+        + " (%s)%n", 100 * share, mix.select() == null ? "teacher_confident" : mix.select());
+    return new OpenSource(new MixedSource(generated.source(), real, share), generated.owned());
+  }
+
+  private OpenSource openGenerator(TaskSpec task, SynthConfig config, SessionFactory sessions,
+      ClassifierModel teacherModel, PrintStream log) {
     CausalLmGenerator generator =
         CausalLmGenerator.open(source.generator(), sessions, SessionConfig.cpu());
     try {

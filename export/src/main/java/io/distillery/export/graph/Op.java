@@ -57,6 +57,10 @@ public enum Op {
   EXPAND("Expand", 2, 2),
   CONSTANT_OF_SHAPE("ConstantOfShape", 1, 1, "value"),
   RANGE("Range", 3, 3),
+  /** x to (uint8 y, float scale, uint8 zero point) over the whole tensor, for int8 MatMuls. */
+  DYNAMIC_QUANTIZE_LINEAR(11, "DynamicQuantizeLinear", 1, 1, 3),
+  /** (a, b, a zero point, b zero point) to the int32 product of the zero-point-shifted inputs. */
+  MATMUL_INTEGER("MatMulInteger", 2, 4),
   CONSTANT(
       "Constant",
       0,

@@ -29,6 +29,12 @@ public final class Tensors {
     return tensor(name, ElemType.INT64, buf, dims);
   }
 
+  /** An int8 tensor of the given shape; {@code dims} empty means a scalar. */
+  public static TensorProto int8s(String name, byte[] values, long... dims) {
+    checkCount(name, values.length, dims);
+    return tensor(name, ElemType.INT8, ByteBuffer.wrap(values.clone()), dims);
+  }
+
   /** A float {@code [rows, cols]} tensor from a rectangular matrix, row-major. */
   public static TensorProto matrix(String name, float[][] rows) {
     int cols = rows.length == 0 ? 0 : rows[0].length;

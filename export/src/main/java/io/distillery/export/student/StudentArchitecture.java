@@ -3,6 +3,7 @@ package io.distillery.export.student;
 import io.distillery.core.ConfigException;
 import io.distillery.export.transformer.BlockWeightNames;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -141,6 +142,33 @@ public record StudentArchitecture(int layers, int width, int heads, int ffnWidth
       n += k;
     }
     return n;
+  }
+
+  /**
+   * The architecture a {@link #summary()} describes (the {@code distillery.architecture} metadata
+   * of an exported student).
+   *
+   * @throws ConfigException if a field is missing or not a number
+   */
+  public static StudentArchitecture fromSummary(String summary) {
+    Map<String, Integer> f = new java.util.HashMap<>();
+    for (String part : summary.split(",")) {
+      String[] kv = part.split("=", 2);
+      try {
+        f.put(kv[0].trim(), kv.length == 2 ? Integer.parseInt(kv[1].trim()) : null);
+      } catch (NumberFormatException e) {
+        throw new ConfigException("student architecture '" + summary + "': " + part + " is not a number");
+      }
+    }
+    for (String k : List.of("layers", "width", "heads", "ffnWidth", "maxLength", "vocabSize",
+        "numLabels", "embeddingDim")) {
+      if (f.get(k) == null) {
+        throw new ConfigException("student architecture '" + summary + "' has no " + k);
+      }
+    }
+    return new StudentArchitecture(f.get("layers"), f.get("width"), f.get("heads"),
+        f.get("ffnWidth"), f.get("maxLength"), f.get("vocabSize"), f.get("numLabels"),
+        f.get("embeddingDim"));
   }
 
   /** A one-line summary for metadata and logs, e.g. {@code layers=4,width=128,...}. */

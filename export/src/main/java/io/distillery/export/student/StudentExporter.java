@@ -106,7 +106,7 @@ public final class StudentExporter {
 
     g.metadata("distillery.model", "student-encoder-classifier");
     g.metadata("distillery.signature", "text-classification");
-    g.metadata("distillery.architecture", arch.summary());
+    g.metadata(StudentWeights.ARCHITECTURE_KEY, arch.summary());
     g.metadata("distillery.parameters", Long.toString(arch.parameterCount()));
     g.metadata("distillery.exporter", StudentExporter.class.getName() + " opset " + OPSET);
     metadata.forEach(g::metadata);

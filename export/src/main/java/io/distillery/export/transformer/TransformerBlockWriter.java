@@ -29,7 +29,7 @@ public final class TransformerBlockWriter {
   private final Ref mergeHeads;
   private final Ref scale;
   private final Ref half;
-  private final Ref invSqrt2;
+  private final Ref sqrt2;
   private final Ref one;
 
   /** One block's output {@code [B, T, W]} and its keys and values {@code [B, H, S, Dh]}. */
@@ -53,7 +53,7 @@ public final class TransformerBlockWriter {
     mergeHeads = g.vector("merge_heads_shape", 0, 0, w);
     scale = g.scalar("attention_scale", (float) (1.0 / Math.sqrt(headDim)));
     half = g.scalar("gelu_half", 0.5f);
-    invSqrt2 = g.scalar("gelu_inv_sqrt2", (float) (1.0 / Math.sqrt(2.0)));
+    sqrt2 = g.scalar("gelu_sqrt2", (float) Math.sqrt(2.0));
     one = g.scalar("gelu_one", 1f);
   }
 
@@ -109,8 +109,10 @@ public final class TransformerBlockWriter {
     Ref h2 = h.apply(Op.ADD, dense(y, w.attnOutWeight(), w.attnOutBias()));
     Ref x2 = layerNorm(h2, w.ln2Weight(), w.ln2Bias());
     Ref u = dense(x2, w.ffnInWeight(), w.ffnInBias()); // [B, T, F]
+    // 0.5 u (1 + erf(u / sqrt 2)) in exactly the shape ONNX Runtime's GeluFusion matches (a Div
+    // by sqrt 2, not a Mul by its inverse), so ORT runs one Gelu (or BiasGelu) kernel instead of 5
     Ref gelu = u.apply(Op.MUL, half)
-        .apply(Op.MUL, u.apply(Op.MUL, invSqrt2).apply(Op.ERF).apply(Op.ADD, one));
+        .apply(Op.MUL, u.apply(Op.DIV, sqrt2).apply(Op.ERF).apply(Op.ADD, one));
     return new Output(h2.apply(Op.ADD, dense(gelu, w.ffnOutWeight(), w.ffnOutBias())), k, v);
   }
 

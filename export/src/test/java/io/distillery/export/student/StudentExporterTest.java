@@ -94,6 +94,22 @@ class StudentExporterTest {
   }
 
   @Test
+  void weightsReadBackFromTheFileRebuildTheSameModel() {
+    StudentArchitecture arch = new StudentArchitecture(2, 16, 4, 32, 12, 50, 3, 8);
+    assertEquals(arch, StudentArchitecture.fromSummary(arch.summary()));
+    ModelProto model = StudentExporter.build(randomWeights(arch, 4), Map.of("k", "v"));
+    StudentWeights back = StudentWeights.read(model, Path.of("model.onnx"));
+    assertEquals(arch, back.architecture());
+    Map<String, String> meta = model.getMetadataPropsList().stream().collect(Collectors.toMap(
+        StringStringEntryProto::getKey, StringStringEntryProto::getValue, (a, b) -> a,
+        LinkedHashMap::new));
+    assertEquals(model, StudentExporter.build(back, meta));
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> StudentArchitecture.fromSummary("layers=2,width=16"));
+    assertTrue(e.getMessage().contains("heads"), e.getMessage());
+  }
+
+  @Test
   void paddingDoesNotChangeARowsLogits() throws OrtException {
     StudentArchitecture arch = new StudentArchitecture(2, 16, 2, 24, 10, 40, 2, 0);
     Path file = dir.resolve("pad.onnx");

@@ -90,9 +90,9 @@ public final class CategoricalTopicPolicy implements TopicPolicy {
       }
       if (rows.length > 0) {
         templateFactors.get(l).update(t, a, settings.learningRate(), settings.entropyBonus(),
-            settings.klPenalty());
+            settings.klPenalty(), settings.entropyFloor());
         topicFactors.get(l).update(w, a, settings.learningRate(), settings.entropyBonus(),
-            settings.klPenalty());
+            settings.klPenalty(), settings.entropyFloor());
       }
       entropy += templateFactors.get(l).entropy() + topicFactors.get(l).entropy();
       kl += templateFactors.get(l).klToStart() + topicFactors.get(l).klToStart();

@@ -1,19 +1,14 @@
 package io.distillery.runtime.bench;
 
 import io.distillery.core.ConfigException;
-import io.distillery.export.graph.Benchmarks;
 import io.distillery.export.graph.OnnxModels;
 import io.distillery.runtime.batch.BatchConfig;
 import io.distillery.runtime.batch.BatchOrder;
 import io.distillery.runtime.classify.ClassifierModel;
 import io.distillery.runtime.classify.ClassifierStats;
-import io.distillery.runtime.session.ModelSession;
 import io.distillery.runtime.session.SessionConfig;
 import io.distillery.runtime.session.SessionFactory;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,20 +19,19 @@ import java.util.Locale;
  * (round-robin, so drift on a shared machine hits every configuration alike), medians of
  * repeated passes: Distillery's length-bucketed batches, the same batch size in file order,
  * batch 1, and DJL's own ONNX Runtime text-classification pipeline at batch 32 and 1, all on the
- * same thread count; plus the useful GFLOP/s against a MatMul ceiling measured the same way.
+ * same thread count; plus the useful GFLOP/s against the shared {@link MatMulCeiling} (best and median).
  */
 public final class BatchingBench {
   /**
    * @param reps timed passes per configuration (after one warm-up pass each)
-   * @param ceilingN matrix size of the GFLOP/s ceiling measurement
    */
-  public record Config(Path modelFolder, int threads, int batchSize, int reps, boolean djl, int ceilingN) {
+  public record Config(Path modelFolder, int threads, int batchSize, int reps, boolean djl) {
     public Config {
       if (threads < 1) {
         throw new ConfigException("bench threads must be >= 1 (compare like with like), got " + threads);
       }
-      if (batchSize < 2 || reps < 1 || ceilingN < 16) {
-        throw new ConfigException("bench needs batchSize >= 2, reps >= 1, ceilingN >= 16");
+      if (batchSize < 2 || reps < 1) {
+        throw new ConfigException("bench needs batchSize >= 2 and reps >= 1");
       }
     }
   }
@@ -64,10 +58,13 @@ public final class BatchingBench {
       int reps,
       long denseFlopsPerToken,
       double ceilingGflops,
+      double ceilingBestGflops,
+      int ceilingRuns,
       List<Row> rows,
       double bucketedOverFileOrder,
       double bucketedOverBestDjl,
-      double bucketedFractionOfCeiling) {}
+      double bucketedFractionOfCeiling,
+      double bucketedFractionOfBestCeiling) {}
 
   private interface Pass {
     void run(List<String> texts);
@@ -88,9 +85,9 @@ public final class BatchingBench {
     SessionFactory sessions = new SessionFactory();
     SessionConfig session = SessionConfig.cpu().withIntraOpThreads(c.threads());
     long flopsPerToken = DenseFlops.perToken(OnnxModels.read(c.modelFolder().resolve("model.onnx")));
-    double ceiling = ceiling(sessions, session, c);
-    log.printf(Locale.ROOT, "[bench] matmul %d^3 ceiling: %.1f GFLOP/s on %d threads%n",
-        c.ceilingN(), ceiling, c.threads());
+    MatMulCeiling.Ceiling ceiling = MatMulCeiling.measure(sessions, session, c.reps());
+    log.printf(Locale.ROOT, "[bench] matmul ceiling: %s on %d threads%n", ceiling.describe(),
+        c.threads());
 
     List<Contender> contenders = new ArrayList<>();
     List<AutoCloseable> open = new ArrayList<>();
@@ -126,7 +123,7 @@ public final class BatchingBench {
   }
 
   private Report measure(Config c, List<String> texts, List<Contender> contenders,
-      long flopsPerToken, double ceiling) {
+      long flopsPerToken, MatMulCeiling.Ceiling ceiling) {
     int k = contenders.size();
     double[][] tps = new double[k][c.reps()];
     long[] real = new long[k];
@@ -167,25 +164,10 @@ public final class BatchingBench {
         .mapToDouble(Row::medianTextsPerSec).max().orElse(Double.NaN);
     Row bucketed = rows.get(0);
     return new Report(c.modelFolder().toString(), texts.size(), c.threads(), c.reps(),
-        flopsPerToken, ceiling, rows,
+        flopsPerToken, ceiling.medianGflops(), ceiling.bestGflops(), ceiling.reps(), rows,
         bucketed.medianTextsPerSec() / rows.get(1).medianTextsPerSec(),
         bucketed.medianTextsPerSec() / bestDjl,
-        bucketed.usefulGflops() / ceiling);
-  }
-
-  private static double ceiling(SessionFactory sessions, SessionConfig session, Config c) {
-    try {
-      Path tmp = Files.createTempFile("distillery-matmul", ".onnx");
-      try {
-        Benchmarks.writeMatMulModel(c.ceilingN(), tmp);
-        try (ModelSession s = sessions.open(tmp, session)) {
-          return MatMulCeiling.measure(s, c.ceilingN(), Math.max(5, c.reps()));
-        }
-      } finally {
-        Files.deleteIfExists(tmp);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+        bucketed.usefulGflops() / ceiling.medianGflops(),
+        bucketed.usefulGflops() / ceiling.bestGflops());
   }
 }

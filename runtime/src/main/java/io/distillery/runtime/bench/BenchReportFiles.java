@@ -17,7 +17,7 @@ import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.style.Styler;
 
 /**
- * Writes a teacher-vs-student bench as {@code report.json} (every figure), {@code report.md} (the
+ * Writes a teacher-vs-students bench as {@code report.json} (every figure), {@code report.md} (the
  * table) and {@code report.png} (four bar charts: p50 latency, throughput, size, accuracy).
  */
 public final class BenchReportFiles {
@@ -62,6 +62,18 @@ public final class BenchReportFiles {
       sb.append(String.format(Locale.ROOT, "Cold-cache p50 (each call right after the other"
           + " model's): teacher %.2f ms, student %.2f ms, %.1fx.%n", t.p50ColdMs(), s.p50ColdMs(),
           r.coldLatencyP50Speedup()));
+    }
+    List<ModelBench.StudentRatios> students = r.students() == null ? List.of() : r.students();
+    for (ModelBench.StudentRatios x : students.subList(Math.min(1, students.size()), students.size())) {
+      sb.append(String.format(Locale.ROOT, "%s vs %s: p50 latency %.2fx lower (%.1fx below the"
+          + " teacher's), throughput %.1fx the teacher's, %.1fx smaller than the teacher on disk,"
+          + " argmax agreement %.4f", x.role(), s.role(), x.p50SpeedupOverFirst(),
+          x.p50SpeedupOverTeacher(), x.throughputOverTeacher(), x.sizeRatioToTeacher(),
+          x.agreementWithFirst()));
+      if (!Double.isNaN(x.accuracyPointsVsFirst())) {
+        sb.append(String.format(Locale.ROOT, ", accuracy %+.2f points", x.accuracyPointsVsFirst()));
+      }
+      sb.append(".\n");
     }
     return sb.toString();
   }

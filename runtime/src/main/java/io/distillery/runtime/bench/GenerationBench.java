@@ -4,18 +4,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.distillery.core.AtomicFiles;
 import io.distillery.core.Json;
 import io.distillery.export.gpt.OnnxInitializers;
-import io.distillery.export.graph.Benchmarks;
 import io.distillery.runtime.generate.CacheMode;
 import io.distillery.runtime.generate.CausalLm;
 import io.distillery.runtime.generate.Generation;
 import io.distillery.runtime.generate.GenerationConfig;
-import io.distillery.runtime.session.ModelSession;
 import io.distillery.runtime.session.SessionConfig;
 import io.distillery.runtime.session.SessionFactory;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -40,49 +37,76 @@ public final class GenerationBench {
       + " his sail on the long line of the horizon, and every evening they walked home again.";
 
   /** One measured configuration. */
-  public record Row(String path, int batch, double tokensPerSecond, double secondsPerRun) {}
+  public record Row(String model, String path, int batch, double tokensPerSecond,
+      double secondsPerRun) {}
+
+  /** {@link Row#model} of the measured model and of the baseline graph. */
+  public static final String MODEL = "model";
+  public static final String BASELINE = "baseline";
 
   /**
    * The whole report.
    *
-   * @param ceilingTokensPerSecond the arithmetic limit: MatMul GFLOP/s over 2 x parameters
+   * @param matmulGflops the median of the shared MatMul ceiling ({@link MatMulCeiling})
+   * @param matmulBestGflops its best run
+   * @param ceilingTokensPerSecond the arithmetic limit: median MatMul GFLOP/s over 2 x parameters
    * @param cacheSpeedupBatch1 kv-cache / no-cache new tokens/s at batch 1
    * @param cacheSpeedupBatch16 the same at batch 16
    * @param batch16ShareOfLimit kv-cache batch-16 tokens/s over the arithmetic limit
+   * @param batch16ShareOfBestLimit the same over the limit at the best MatMul run
+   * @param baseline another generator (e.g. the same weights in the previous graph) measured in
+   *     the same round-robin, or null
+   * @param batch16OverBaseline kv-cache batch-16 tokens/s of the model over the baseline's (NaN
+   *     without one)
    */
   public record Report(Path model, int threads, long parameters, double matmulGflops,
-      double ceilingTokensPerSecond, List<Row> rows, double cacheSpeedupBatch1,
-      double cacheSpeedupBatch16, double batch16ShareOfLimit) {}
+      double matmulBestGflops, int matmulRuns, double ceilingTokensPerSecond, List<Row> rows,
+      double cacheSpeedupBatch1, double cacheSpeedupBatch16, double batch16ShareOfLimit,
+      double batch16ShareOfBestLimit, Path baseline, double batch16OverBaseline) {}
 
   private GenerationBench() {}
 
   public static Report run(Path modelDir, int threads, int reps, PrintStream log) {
+    return run(modelDir, null, threads, reps, log);
+  }
+
+  /**
+   * Measures {@code modelDir} and, when {@code baselineDir} is not null, that generator too, every
+   * configuration of both in one round-robin.
+   */
+  public static Report run(Path modelDir, Path baselineDir, int threads, int reps, PrintStream log) {
     SessionConfig session = SessionConfig.cpu().withIntraOpThreads(threads);
     SessionFactory factory = new SessionFactory();
     long params = OnnxInitializers.readFloats(modelDir.resolve("model.onnx")).values().stream()
         .mapToLong(w -> w.values().length).sum();
-    double gflops = matmulGflops(factory, session);
-    double ceiling = gflops * 1e9 / (2.0 * params);
+    MatMulCeiling.Ceiling matmul = MatMulCeiling.measure(factory, session, MatMulCeiling.MIN_REPS);
+    log.printf(Locale.ROOT, "[bench] matmul ceiling: %s on %d threads%n", matmul.describe(), threads);
+    double ceiling = matmul.medianGflops() * 1e9 / (2.0 * params);
+    double bestCeiling = matmul.bestGflops() * 1e9 / (2.0 * params);
     List<Row> rows = new ArrayList<>();
-    try (CausalLm lm = CausalLm.open(modelDir, factory, session)) {
+    try (CausalLm lm = CausalLm.open(modelDir, factory, session);
+        CausalLm base = baselineDir == null ? null : CausalLm.open(baselineDir, factory, session)) {
       long[] text = lm.tokenizer().encode(TEXT);
       GenerationConfig greedy = GenerationConfig.greedy(NEW_TOKENS).withStopAtEos(false);
       List<Config> configs = new ArrayList<>();
-      for (int batch : CACHED_BATCHES) {
-        configs.add(new Config("kv-cache", batch, greedy.withCache(CacheMode.ON)));
-      }
-      for (int batch : NO_CACHE_BATCHES) {
-        configs.add(new Config("no-cache", batch, greedy.withCache(CacheMode.OFF)));
+      for (CausalLm m : base == null ? List.of(lm) : List.of(lm, base)) {
+        String name = m == lm ? MODEL : BASELINE;
+        for (int batch : CACHED_BATCHES) {
+          configs.add(new Config(m, name, "kv-cache", batch, greedy.withCache(CacheMode.ON)));
+        }
+        for (int batch : NO_CACHE_BATCHES) {
+          configs.add(new Config(m, name, "no-cache", batch, greedy.withCache(CacheMode.OFF)));
+        }
       }
       // warm-up: the Java sampling loops need the JIT (first runs here were 2x slower), then
       // every configuration once
       for (int i = 0; i < WARMUP_RUNS; i++) {
-        timeOne(lm, text, configs.get(1));
+        timeOne(text, configs.get(1));
       }
       double[][] secs = new double[configs.size()][reps];
       for (int r = -1; r < reps; r++) { // round-robin, so drift hits every configuration alike
         for (int c = 0; c < configs.size(); c++) {
-          double s = timeOne(lm, text, configs.get(c));
+          double s = timeOne(text, configs.get(c));
           if (r >= 0) {
             secs[c][r] = s;
           }
@@ -91,22 +115,27 @@ public final class GenerationBench {
       for (int c = 0; c < configs.size(); c++) {
         Config config = configs.get(c);
         double median = Stats.median(secs[c]);
-        Row row = new Row(config.path(), config.batch(), config.batch() * NEW_TOKENS / median, median);
-        log.printf(Locale.ROOT, "[bench] %s batch %d: %.0f new tokens/s (%.3f s per run)%n",
-            row.path(), row.batch(), row.tokensPerSecond(), row.secondsPerRun());
+        Row row = new Row(config.model(), config.path(), config.batch(),
+            config.batch() * NEW_TOKENS / median, median);
+        log.printf(Locale.ROOT, "[bench] %s %s batch %d: %.0f new tokens/s (%.3f s per run)%n",
+            row.model(), row.path(), row.batch(), row.tokensPerSecond(), row.secondsPerRun());
         rows.add(row);
       }
     }
-    return new Report(modelDir, threads, params, gflops, ceiling, rows,
+    return new Report(modelDir, threads, params, matmul.medianGflops(), matmul.bestGflops(),
+        matmul.reps(), ceiling, rows,
         rate(rows, "kv-cache", 1) / rate(rows, "no-cache", 1),
         rate(rows, "kv-cache", 16) / rate(rows, "no-cache", 16),
-        rate(rows, "kv-cache", 16) / ceiling);
+        rate(rows, "kv-cache", 16) / ceiling, rate(rows, "kv-cache", 16) / bestCeiling,
+        baselineDir, rate(rows, "kv-cache", 16) / rate(rows, BASELINE, "kv-cache", 16));
   }
 
-  private record Config(String path, int batch, GenerationConfig generation) {}
+  private record Config(CausalLm lm, String model, String path, int batch,
+      GenerationConfig generation) {}
 
   /** Seconds for one generation of {@link #NEW_TOKENS} new tokens on every row. */
-  private static double timeOne(CausalLm lm, long[] text, Config c) {
+  private static double timeOne(long[] text, Config c) {
+    CausalLm lm = c.lm();
     List<long[]> prompts = new ArrayList<>();
     List<String> labels = new ArrayList<>();
     for (int b = 0; b < c.batch(); b++) {
@@ -125,43 +154,41 @@ public final class GenerationBench {
     return s;
   }
 
-  private static double matmulGflops(SessionFactory factory, SessionConfig session) {
-    int n = 1024;
-    try {
-      Path tmp = Files.createTempFile("distillery-matmul", ".onnx");
-      try {
-        Benchmarks.writeMatMulModel(n, tmp);
-        try (ModelSession s = factory.open(tmp, session)) {
-          return MatMulCeiling.measure(s, n, 10);
-        }
-      } finally {
-        Files.deleteIfExists(tmp);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
   /** A markdown table of the report, with the ratios the issue asks for. */
   public static String markdown(Report r) {
     StringBuilder sb = new StringBuilder();
-    sb.append(String.format(Locale.ROOT, "Model %s: %,d parameters; %d ORT threads; MatMul %.1f"
-            + " GFLOP/s -> arithmetic limit %.0f tokens/s (2 x params FLOPs/token)%n%n",
-        r.model(), r.parameters(), r.threads(), r.matmulGflops(), r.ceilingTokensPerSecond()));
-    sb.append("| path | batch | new tokens/s | s per run | share of limit |\n|---|---|---|---|---|\n");
+    sb.append(String.format(Locale.ROOT, "Model %s: %,d parameters; %d ORT threads; MatMul"
+            + " ceiling median %.1f GFLOP/s (best %.1f, %d runs of %d^3) -> arithmetic limit %.0f"
+            + " tokens/s (2 x params FLOPs/token)%n%n", r.model(), r.parameters(), r.threads(),
+        r.matmulGflops(), r.matmulBestGflops(), r.matmulRuns(), MatMulCeiling.N,
+        r.ceilingTokensPerSecond()));
+    sb.append("| model | path | batch | new tokens/s | s per run | share of limit (median ceiling) |\n"
+        + "|---|---|---|---|---|---|\n");
     for (Row row : r.rows()) {
-      sb.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %.3f | %.1f%% |%n", row.path(),
+      sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %.0f | %.3f | %.1f%% |%n",
+          row.model().equals(BASELINE) ? "baseline " + r.baseline() : String.valueOf(r.model()),
+          row.path(),
           row.batch(), row.tokensPerSecond(), row.secondsPerRun(),
           100 * row.tokensPerSecond() / r.ceilingTokensPerSecond()));
     }
     sb.append(String.format(Locale.ROOT, "%nkv-cache / no-cache: %.1fx at batch 16, %.1fx at batch"
-        + " 1; kv-cache batch 16 reaches %.1f%% of the arithmetic limit%n", r.cacheSpeedupBatch16(),
-        r.cacheSpeedupBatch1(), 100 * r.batch16ShareOfLimit()));
+        + " 1; kv-cache batch 16 reaches %.1f%% of the arithmetic limit (%.1f%% of it at the best"
+        + " MatMul run)%n", r.cacheSpeedupBatch16(), r.cacheSpeedupBatch1(),
+        100 * r.batch16ShareOfLimit(), 100 * r.batch16ShareOfBestLimit()));
+    if (r.baseline() != null) {
+      sb.append(String.format(Locale.ROOT, "kv-cache batch 16, model / baseline (same run): %.2fx%n",
+          r.batch16OverBaseline()));
+    }
     return sb.toString();
   }
 
   private static double rate(List<Row> rows, String path, int batch) {
-    return rows.stream().filter(x -> x.path().equals(path) && x.batch() == batch)
+    return rate(rows, MODEL, path, batch);
+  }
+
+  private static double rate(List<Row> rows, String model, String path, int batch) {
+    return rows.stream()
+        .filter(x -> x.model().equals(model) && x.path().equals(path) && x.batch() == batch)
         .mapToDouble(Row::tokensPerSecond).findFirst().orElse(Double.NaN);
   }
 

@@ -2,6 +2,7 @@ package io.distillery.runtime.bench;
 
 import io.distillery.core.ConfigException;
 import io.distillery.export.inspect.OnnxInspector;
+import io.distillery.export.quantize.DynamicInt8Quantizer;
 import io.distillery.runtime.batch.BatchConfig;
 import io.distillery.runtime.batch.BatchOrder;
 import io.distillery.runtime.classify.ClassifierModel;
@@ -20,9 +21,10 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Teacher vs student in one run: latency p50/p95/p99 at batch 1, throughput at batch 32
+ * Teacher vs student(s) in one run: latency p50/p95/p99 at batch 1, throughput at batch 32
  * (alternating passes, median), parameter count, size on disk and, with labelled data, accuracy
- * and agreement with the teacher.
+ * and agreement with the teacher. Further students (e.g. the int8 export of the first) are
+ * measured in the same turns and compared with the first as well.
  *
  * <p>Latency is timed in alternating blocks of {@value #LATENCY_BLOCK} calls per model, so machine
  * noise hits both models alike while each runs with its own weights in cache, as a served model
@@ -68,7 +70,11 @@ public final class ModelBench {
       double macroF1,
       double agreementWithTeacher) {}
 
-  /** The comparison; ratios are teacher / student (higher is better for the student). */
+  /**
+   * The comparison; ratios are teacher / student (higher is better for the student), for the
+   * first student; {@code students} has every student's ratios (null in reports written before
+   * several students could be benched).
+   */
   public record Report(
       Config config,
       int texts,
@@ -78,7 +84,21 @@ public final class ModelBench {
       double coldLatencyP50Speedup,
       double throughputSpeedup,
       double sizeRatio,
-      double accuracyRetained) {}
+      double accuracyRetained,
+      List<StudentRatios> students) {}
+
+  /**
+   * One student against the teacher and against the first student (e.g. an int8 copy against
+   * its fp32 model; 1 and 0 for the first student itself).
+   *
+   * @param p50SpeedupOverTeacher teacher p50 / this student's p50 (batch 1, warm)
+   * @param p50SpeedupOverFirst first student's p50 / this student's p50
+   * @param agreementWithFirst share of texts where this student's argmax is the first student's
+   * @param accuracyPointsVsFirst (accuracy - first student's accuracy) x 100, NaN without labels
+   */
+  public record StudentRatios(String role, double p50SpeedupOverTeacher,
+      double p50SpeedupOverFirst, double throughputOverTeacher, double sizeRatioToTeacher,
+      double agreementWithFirst, double accuracyPointsVsFirst) {}
 
   private final PrintStream log;
 
@@ -86,59 +106,116 @@ public final class ModelBench {
     this.log = log;
   }
 
+  /** One teacher and one student; see {@link #run(Config, Path, List, List, Optional)}. */
+  public Report run(Config c, Path teacherDir, Path studentDir, List<String> texts, Optional<Path> data) {
+    return run(c, teacherDir, List.of(studentDir), texts, data);
+  }
+
   /**
+   * The teacher and every student, measured in turns in one run.
+   *
+   * @param studentDirs one or more student folders (e.g. fp32 and its int8 copy)
    * @param texts texts to time (used when {@code data} is empty)
    * @param data optional labelled JSON Lines (text + label); its texts are then timed too
    */
-  public Report run(Config c, Path teacherDir, Path studentDir, List<String> texts, Optional<Path> data) {
+  public Report run(Config c, Path teacherDir, List<Path> studentDirs, List<String> texts,
+      Optional<Path> data) {
+    if (studentDirs.isEmpty()) {
+      throw new ConfigException("bench needs at least one student folder");
+    }
     SessionFactory sessions = new SessionFactory();
     SessionConfig session = SessionConfig.cpu().withIntraOpThreads(c.threads());
     BatchConfig single = new BatchConfig(1, BatchOrder.FILE_ORDER);
     BatchConfig batched = new BatchConfig(c.batchSize(), BatchOrder.LENGTH_BUCKETED);
-    try (ClassifierModel t1 = ClassifierModel.open(teacherDir, sessions, session, single);
-        ClassifierModel s1 = ClassifierModel.open(studentDir, sessions, session, single);
-        ClassifierModel tb = ClassifierModel.open(teacherDir, sessions, session, batched);
-        ClassifierModel sb = ClassifierModel.open(studentDir, sessions, session, batched)) {
-      if (!t1.labels().names().equals(s1.labels().names())) {
-        throw new ConfigException("teacher labels " + t1.labels().names()
-            + " differ from student labels " + s1.labels().names());
+    List<Path> dirs = new ArrayList<>();
+    dirs.add(teacherDir);
+    dirs.addAll(studentDirs);
+    List<ClassifierModel> ones = new ArrayList<>();
+    List<ClassifierModel> batches = new ArrayList<>();
+    try {
+      for (Path d : dirs) {
+        ones.add(ClassifierModel.open(d, sessions, session, single));
+        batches.add(ClassifierModel.open(d, sessions, session, batched));
+      }
+      for (int m = 1; m < dirs.size(); m++) {
+        if (!ones.get(0).labels().names().equals(ones.get(m).labels().names())) {
+          throw new ConfigException("teacher labels " + ones.get(0).labels().names()
+              + " differ from student labels " + ones.get(m).labels().names() + " ("
+              + dirs.get(m) + ")");
+        }
       }
       List<String> timed = texts;
       int[] gold = null;
       if (data.isPresent()) {
-        Evaluator.LabelledData d = Evaluator.read(data.get(), "text", "label", t1.labels());
+        Evaluator.LabelledData d = Evaluator.read(data.get(), "text", "label", ones.get(0).labels());
         timed = d.texts();
         gold = d.gold();
       }
-      double[][] lat = latencies(c, t1, s1, timed);
-      double[][] cold = coldLatencies(c, t1, s1, timed);
-      double[] tput = throughput(c, tb, sb, timed);
-      int[] teacherPred = ClassificationReport.argmax(tb.classifier().logits(timed));
-      int[] studentPred = ClassificationReport.argmax(sb.classifier().logits(timed));
-      ModelFigures tf = figures("teacher", teacherDir, lat[0], cold[0], tput[0], gold, teacherPred,
-          teacherPred, t1);
-      ModelFigures sf = figures("student", studentDir, lat[1], cold[1], tput[1], gold, studentPred,
-          teacherPred, s1);
-      return new Report(c, timed.size(), data.map(Path::toString).orElse(null), List.of(tf, sf),
-          tf.p50Ms() / sf.p50Ms(), tf.p50ColdMs() / sf.p50ColdMs(),
-          sf.batchTextsPerSec() / tf.batchTextsPerSec(),
-          (double) tf.modelBytes() / sf.modelBytes(),
-          gold == null ? Double.NaN : sf.accuracy() / tf.accuracy());
+      double[][] lat = latencies(c, ones, timed);
+      double[][] cold = coldLatencies(c, ones, timed);
+      double[] tput = throughput(c, batches, timed);
+      int[][] pred = new int[dirs.size()][];
+      for (int m = 0; m < dirs.size(); m++) {
+        pred[m] = ClassificationReport.argmax(batches.get(m).classifier().logits(timed));
+      }
+      List<ModelFigures> figures = new ArrayList<>();
+      for (int m = 0; m < dirs.size(); m++) {
+        figures.add(figures(role(m, ones.get(m), figures), dirs.get(m), lat[m], cold[m], tput[m],
+            gold, pred[m], pred[0], ones.get(m)));
+      }
+      ModelFigures tf = figures.get(0);
+      ModelFigures first = figures.get(1);
+      List<StudentRatios> ratios = new ArrayList<>();
+      for (int m = 1; m < dirs.size(); m++) {
+        ModelFigures sf = figures.get(m);
+        ratios.add(new StudentRatios(sf.role(), tf.p50Ms() / sf.p50Ms(),
+            first.p50Ms() / sf.p50Ms(), sf.batchTextsPerSec() / tf.batchTextsPerSec(),
+            (double) tf.modelBytes() / sf.modelBytes(),
+            ClassificationReport.agreement(pred[m], pred[1]),
+            100 * (sf.accuracy() - first.accuracy())));
+      }
+      return new Report(c, timed.size(), data.map(Path::toString).orElse(null), figures,
+          tf.p50Ms() / first.p50Ms(), tf.p50ColdMs() / first.p50ColdMs(),
+          first.batchTextsPerSec() / tf.batchTextsPerSec(),
+          (double) tf.modelBytes() / first.modelBytes(),
+          gold == null ? Double.NaN : first.accuracy() / tf.accuracy(), ratios);
+    } finally {
+      for (ClassifierModel m : ones) {
+        m.close();
+      }
+      for (ClassifierModel m : batches) {
+        m.close();
+      }
     }
   }
 
+  /** "teacher", "student", then "student int8" for a quantised copy or "student N". */
+  private static String role(int index, ClassifierModel model, List<ModelFigures> before) {
+    if (index == 0) {
+      return "teacher";
+    }
+    String quantised = OnnxInspector.inspect(model.folder().model()).metadata()
+        .get(DynamicInt8Quantizer.METADATA_KEY);
+    String role = quantised != null ? "student int8" : "student";
+    List<String> taken = before.stream().map(ModelFigures::role).toList();
+    String unique = role;
+    for (int k = 2; taken.contains(unique); k++) {
+      unique = role + " " + k;
+    }
+    return unique;
+  }
+
   /**
-   * {@code [2][runs]} milliseconds, teacher and student taking turns in blocks of
-   * {@link #LATENCY_BLOCK} calls over the same texts (warm-up calls first, untimed).
+   * {@code [models][runs]} milliseconds, the models taking turns in blocks of {@link
+   * #LATENCY_BLOCK} calls over the same texts (warm-up calls first, untimed).
    */
-  private double[][] latencies(Config c, ClassifierModel teacher, ClassifierModel student, List<String> texts) {
-    double[][] ms = new double[2][c.latencyRuns()];
-    ClassifierModel[] models = {teacher, student};
+  private double[][] latencies(Config c, List<ClassifierModel> models, List<String> texts) {
+    double[][] ms = new double[models.size()][c.latencyRuns()];
     for (int first = -c.warmup(); first < c.latencyRuns(); first += LATENCY_BLOCK) {
       int end = Math.min(first + LATENCY_BLOCK, c.latencyRuns());
-      for (int m = 0; m < 2; m++) {
+      for (int m = 0; m < models.size(); m++) {
         for (int i = first; i < end; i++) {
-          double t = timeOne(models[m], texts, i);
+          double t = timeOne(models.get(m), texts, i);
           if (i >= 0) {
             ms[m][i] = t;
           }
@@ -149,14 +226,14 @@ public final class ModelBench {
     return ms;
   }
 
-  /** {@code [2][min(runs, COLD_RUNS)]} milliseconds, the models alternating call by call. */
-  private double[][] coldLatencies(Config c, ClassifierModel teacher, ClassifierModel student,
-      List<String> texts) {
+  /** {@code [models][min(runs, COLD_RUNS)]} milliseconds, the models alternating call by call. */
+  private double[][] coldLatencies(Config c, List<ClassifierModel> models, List<String> texts) {
     int runs = Math.min(c.latencyRuns(), COLD_RUNS);
-    double[][] ms = new double[2][runs];
+    double[][] ms = new double[models.size()][runs];
     for (int i = 0; i < runs; i++) {
-      ms[0][i] = timeOne(teacher, texts, i);
-      ms[1][i] = timeOne(student, texts, i);
+      for (int m = 0; m < models.size(); m++) {
+        ms[m][i] = timeOne(models.get(m), texts, i);
+      }
     }
     return ms;
   }
@@ -168,21 +245,24 @@ public final class ModelBench {
     return (System.nanoTime() - t0) / 1e6;
   }
 
-  /** Median texts/s at batch size over alternating passes: {teacher, student}. */
-  private double[] throughput(Config c, ClassifierModel teacher, ClassifierModel student, List<String> texts) {
-    double[][] tps = new double[2][c.throughputReps()];
-    ClassifierModel[] models = {teacher, student};
+  /** Median texts/s at batch size over alternating passes, per model. */
+  private double[] throughput(Config c, List<ClassifierModel> models, List<String> texts) {
+    double[][] tps = new double[models.size()][c.throughputReps()];
     for (int r = -1; r < c.throughputReps(); r++) {
-      for (int m = 0; m < 2; m++) {
+      for (int m = 0; m < models.size(); m++) {
         long t0 = System.nanoTime();
-        models[m].classifier().logits(texts);
+        models.get(m).classifier().logits(texts);
         if (r >= 0) {
           tps[m][r] = texts.size() / ((System.nanoTime() - t0) / 1e9);
         }
       }
     }
     log.printf(Locale.ROOT, "[bench] throughput: %d passes per model done%n", c.throughputReps());
-    return new double[] {Stats.median(tps[0]), Stats.median(tps[1])};
+    double[] med = new double[models.size()];
+    for (int m = 0; m < med.length; m++) {
+      med[m] = Stats.median(tps[m]);
+    }
+    return med;
   }
 
   private static ModelFigures figures(String role, Path dir, double[] ms, double[] coldMs,

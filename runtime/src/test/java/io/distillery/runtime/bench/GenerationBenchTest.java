@@ -37,12 +37,28 @@ class GenerationBenchTest {
     assertTrue(r.parameters() >= weights && r.parameters() < weights + 64,
         r.parameters() + " vs " + weights);
     assertTrue(r.matmulGflops() > 0 && r.ceilingTokensPerSecond() > 0);
+    // the shared ceiling: best and median of at least MatMulCeiling.MIN_REPS runs
+    assertTrue(r.matmulBestGflops() >= r.matmulGflops(), r.toString());
+    assertTrue(r.matmulRuns() >= MatMulCeiling.MIN_REPS);
+    assertTrue(r.batch16ShareOfBestLimit() <= r.batch16ShareOfLimit());
     assertTrue(Double.isFinite(r.cacheSpeedupBatch16()) && r.cacheSpeedupBatch16() > 0);
     assertTrue(log.toString(StandardCharsets.UTF_8).contains("kv-cache batch 64"));
 
     GenerationBench.write(r, tmp.resolve("out"));
     JsonNode json = Json.MAPPER.readTree(tmp.resolve("out/bench.json").toFile());
     assertEquals(5, json.get("rows").size());
-    assertTrue(Files.readString(tmp.resolve("out/bench.md")).contains("| no-cache | 16 |"));
+    String md = Files.readString(tmp.resolve("out/bench.md"));
+    assertTrue(md.contains("| no-cache | 16 |"));
+    assertTrue(md.contains("best") && md.contains("median"), md);
+    assertTrue(Double.isNaN(r.batch16OverBaseline()));
+
+    // a baseline generator in the same round-robin: the same folder measures about 1x
+    GenerationBench.Report both = GenerationBench.run(model, model, 1, 1,
+        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    assertEquals(10, both.rows().size());
+    assertEquals(5, both.rows().stream().filter(x -> x.model().equals(GenerationBench.BASELINE)).count());
+    assertTrue(both.batch16OverBaseline() > 0.2 && both.batch16OverBaseline() < 5,
+        String.valueOf(both.batch16OverBaseline()));
+    assertTrue(GenerationBench.markdown(both).contains("model / baseline"));
   }
 }

@@ -8,6 +8,7 @@ import io.distillery.runtime.classify.ClassifierModel;
 import io.distillery.runtime.session.SessionConfig;
 import io.distillery.runtime.session.SessionFactory;
 import io.distillery.synth.corpus.CorpusReader;
+import io.distillery.synth.filter.Rejection;
 import io.distillery.synth.pipeline.SynthClock;
 import io.distillery.synth.pipeline.SynthConfig;
 import io.distillery.synth.pipeline.SynthSummary;
@@ -61,9 +62,18 @@ public final class SynthBench {
    * @param rows the new path's rows in the generator's batch, one path per value (0 = the whole
    *     draw at once)
    * @param seed run seed
+   * @param drawAhead also measure the first new path with generator and teacher on one intra-op
+   *     thread each, in line and with the next batch drawn while the teacher labels
    */
   public record Config(Path generator, Path teacher, long samples, int reps, int batchSize,
-      List<Integer> rows, long seed) {
+      List<Integer> rows, long seed, boolean drawAhead) {
+    /** Without the draw-ahead paths. */
+    public Config(Path generator, Path teacher, long samples, int reps, int batchSize,
+        List<Integer> rows, long seed) {
+      this(generator, teacher, samples, reps, batchSize, rows, seed, false);
+    }
+
+
     public Config {
       if (samples < 1 || reps < 1 || batchSize < 1 || rows.isEmpty()
           || rows.stream().anyMatch(r -> r < 0)) {
@@ -88,10 +98,14 @@ public final class SynthBench {
    * @param discardedShare {@code 1 - kept / generated}
    * @param medianSeconds median seconds per phase (generate, filter, label, write, other, total)
    * @param sameTextsAsOld whether the corpus texts equal the old path's, in order
+   * @param labelSurplus candidates per run the teacher labelled and rebalancing then dropped (their
+   *     label already had its share): generated and labelled for nothing
+   * @param batchesDrawnAhead batches per run generated while the teacher labelled the previous one
    */
   public record PathResult(String name, double medianSamplesPerSec, double[] samplesPerSec,
       long samples, long candidates, long tokensGenerated, long tokensKept,
-      double discardedShare, Map<String, Double> medianSeconds, boolean sameTextsAsOld) {}
+      double discardedShare, Map<String, Double> medianSeconds, boolean sameTextsAsOld,
+      long labelSurplus, long batchesDrawnAhead) {}
 
   /**
    * The report.
@@ -108,7 +122,16 @@ public final class SynthBench {
       List<PathResult> paths, Map<String, Double> speedup, boolean meetsSamplesTarget,
       boolean meetsDiscardTarget) {}
 
-  private record Variant(String name, GeneratorSource.Decoding decoding, Batching batching) {}
+  /**
+   * @param oneThreadEach generator and teacher sessions on one intra-op thread each (else ORT's
+   *     default, every core)
+   */
+  private record Variant(String name, GeneratorSource.Decoding decoding, Batching batching,
+      boolean oneThreadEach, boolean drawAhead) {
+    Variant(String name, GeneratorSource.Decoding decoding, Batching batching) {
+      this(name, decoding, batching, false, false);
+    }
+  }
 
   private static final class Runs {
     final List<Double> rates = new ArrayList<>();
@@ -117,8 +140,13 @@ public final class SynthBench {
     long candidates;
     long generated;
     long kept;
+    long labelSurplus;
+    long drawnAhead;
     List<String> texts;
   }
+
+  /** A generator and a teacher opened with one session configuration. */
+  private record Models(ClassifierModel teacher, CausalLmGenerator generator) {}
 
   /** Runs the bench with the synth defaults (those of {@code distillery synth}). */
   public Report run(Config c) {
@@ -139,19 +167,35 @@ public final class SynthBench {
       variants.add(new Variant("new: stop at cut, rows " + (r == 0 ? "= draw" : String.valueOf(r)),
           GeneratorSource.Decoding.STOP_AT_CUT, r == 0 ? Batching.all() : Batching.rows(r)));
     }
+    if (c.drawAhead()) {
+      int r = c.rows().get(0);
+      Batching b = r == 0 ? Batching.all() : Batching.rows(r);
+      String rows = r == 0 ? "= draw" : String.valueOf(r);
+      variants.add(new Variant("new, rows " + rows + ", 1+1 threads, in line",
+          GeneratorSource.Decoding.STOP_AT_CUT, b, true, false));
+      variants.add(new Variant("new, rows " + rows + ", 1+1 threads, draw ahead",
+          GeneratorSource.Decoding.STOP_AT_CUT, b, true, true));
+    }
     SessionFactory sessions = new SessionFactory();
     Path scratch = tempDir();
+    SessionConfig split = SessionConfig.cpu().withIntraOpThreads(1);
     try (ClassifierModel teacher = ClassifierModel.open(c.teacher(), sessions, SessionConfig.cpu(),
             BatchConfig.defaults());
         CausalLmGenerator generator = CausalLmGenerator.open(c.generator(), sessions,
-            SessionConfig.cpu())) {
+            SessionConfig.cpu());
+        ClassifierModel teacher1 = c.drawAhead() ? ClassifierModel.open(c.teacher(), sessions,
+            split, BatchConfig.defaults()) : null;
+        CausalLmGenerator generator1 = c.drawAhead() ? CausalLmGenerator.open(c.generator(),
+            sessions, split) : null) {
+      Models shared = new Models(teacher, generator);
+      Models oneEach = new Models(teacher1, generator1);
       TaskSpec task = new TaskSpec(teacher.labels().names(), description(teacher));
       SynthConfig config = settings.apply(SynthConfig.defaults(task, c.samples()).withSeed(c.seed())
           .withBatchSize(c.batchSize()));
       // warm-up: JIT, ORT allocations, every path once on a small target
       for (Variant v : variants) {
-        once(v, config.withTargetSamples(Math.min(c.samples(), 64)), teacher, generator, scratch,
-            new Runs());
+        once(v, config.withTargetSamples(Math.min(c.samples(), 64)),
+            v.oneThreadEach() ? oneEach : shared, scratch, new Runs());
       }
       String loadBefore = load();
       List<Runs> runs = new ArrayList<>();
@@ -159,7 +203,8 @@ public final class SynthBench {
       for (int rep = 0; rep < c.reps(); rep++) {
         for (int k = 0; k < variants.size(); k++) {
           int i = rep % 2 == 0 ? k : variants.size() - 1 - k; // alternate the order
-          once(variants.get(i), config, teacher, generator, scratch, runs.get(i));
+          once(variants.get(i), config, variants.get(i).oneThreadEach() ? oneEach : shared,
+              scratch, runs.get(i));
           log.printf(Locale.ROOT, "bench synth: rep %d/%d %-34s %7.1f samples/s%n", rep + 1,
               c.reps(), variants.get(i).name(), last(runs.get(i).rates));
         }
@@ -187,15 +232,17 @@ public final class SynthBench {
     }
   }
 
-  private static void once(Variant v, SynthConfig config, ClassifierModel teacher,
-      CausalLmGenerator generator, Path scratch, Runs into) {
+  private static void once(Variant v, SynthConfig config, Models models, Path scratch, Runs into) {
     Path out = scratch.resolve("corpus");
     delete(out);
     SynthClock clock = new SynthClock();
     GeneratorSource source = new GeneratorSource(new TemplatePrompts(config.task()),
-        generator.withBatching(v.batching()), config.generation(), v.decoding());
-    SynthSummary s = new Synthesizer(new PrintStream(PrintStream.nullOutputStream()), 1e9, clock)
-        .synthesize(config, source, teacher, out);
+        models.generator().withBatching(v.batching()), config.generation(), v.decoding());
+    Synthesizer synth = new Synthesizer(new PrintStream(PrintStream.nullOutputStream()), 1e9,
+        clock, v.drawAhead());
+    SynthSummary s = synth.synthesize(config, source, models.teacher(), out);
+    into.labelSurplus = s.rejections().getOrDefault(Rejection.LABEL_SURPLUS.key(), 0L);
+    into.drawnAhead = synth.batchesDrawnAhead();
     into.rates.add(s.samples() / s.seconds());
     double phases = 0;
     for (SynthClock.Phase p : SynthClock.Phase.values()) {
@@ -224,7 +271,7 @@ public final class SynthBench {
     double[] rates = toArray(r.rates);
     return new PathResult(v.name(), Stats.median(rates), rates, r.samples, r.candidates,
         r.generated, r.kept, r.generated == 0 ? 0 : 1 - r.kept / (double) r.generated, medians,
-        r.texts.equals(oldTexts));
+        r.texts.equals(oldTexts), r.labelSurplus, r.drawnAhead);
   }
 
   /** A markdown summary. */
@@ -234,22 +281,27 @@ public final class SynthBench {
         + " tokens, seed %d, median of %d runs per path (interleaved); %d cores, load %s before,"
         + " %s after%n%n", r.samples(), r.batchSize(), r.maxNewTokens(), r.seed(), r.reps(),
         r.cores(), r.loadBefore(), r.loadAfter()));
-    b.append("| path | samples/s | (min..max) | candidates | tokens generated | kept |"
-        + " discarded | generate s | filter s | label s | write s | other s | total s |"
+    b.append("| path | samples/s | (min..max) | candidates | label surplus | tokens generated |"
+        + " kept | discarded | generate s | filter s | label s | write s | other s | total s |"
         + " same texts |\n");
-    b.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+    b.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (PathResult p : r.paths()) {
       double[] s = p.samplesPerSec().clone();
       java.util.Arrays.sort(s);
       Map<String, Double> m = p.medianSeconds();
-      b.append(String.format(Locale.ROOT, "| %s | %.1f | (%.1f..%.1f) | %d | %d | %d | %.1f%% |"
-          + " %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %s |%n", p.name(),
-          p.medianSamplesPerSec(), s[0], s[s.length - 1], p.candidates(), p.tokensGenerated(),
+      b.append(String.format(Locale.ROOT, "| %s | %.1f | (%.1f..%.1f) | %d | %d (%.1f%%) | %d |"
+          + " %d | %.1f%% | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %s |%n", p.name(),
+          p.medianSamplesPerSec(), s[0], s[s.length - 1], p.candidates(), p.labelSurplus(),
+          100.0 * p.labelSurplus() / Math.max(1, p.candidates()), p.tokensGenerated(),
           p.tokensKept(), 100 * p.discardedShare(), m.get("generate"), m.get("filter"),
           m.get("label"), m.get("write"), m.get("other"), m.get("total"),
           p.sameTextsAsOld() ? "yes" : "no"));
     }
     b.append('\n');
+    if (r.paths().stream().anyMatch(p -> p.batchesDrawnAhead() > 0)) {
+      b.append("Draw ahead: generate and label overlap, so their seconds add up to more than the"
+          + " total (\"other\" goes negative).\n");
+    }
     r.speedup().forEach((k, v) -> b.append(String.format(Locale.ROOT,
         "%s / old: %.2fx%n", k, v)));
     b.append(String.format(Locale.ROOT, "target >= %.0f samples/s: %s; target discarded <= %.0f%%:"

@@ -5,8 +5,9 @@ import java.util.Map;
 
 /**
  * Where a synthesis run's time goes: wall-clock nanoseconds per {@link Phase}, summed over the
- * run. The {@link Synthesizer} adds to it; a benchmark reads it afterwards. Not thread-safe (the
- * synthesizer runs on one thread).
+ * run. The {@link Synthesizer} adds to it; a benchmark reads it afterwards. Thread-safe: when the
+ * synthesizer draws the next batch ahead, generation (on its worker) and labelling overlap, and
+ * the phases then add up to more than the wall time.
  */
 public final class SynthClock {
   /** The stages of a synthesis step. */
@@ -23,12 +24,12 @@ public final class SynthClock {
 
   private final long[] nanos = new long[Phase.values().length];
 
-  void add(Phase phase, long elapsedNanos) {
+  synchronized void add(Phase phase, long elapsedNanos) {
     nanos[phase.ordinal()] += elapsedNanos;
   }
 
   /** Seconds spent in {@code phase} so far. */
-  public double seconds(Phase phase) {
+  public synchronized double seconds(Phase phase) {
     return nanos[phase.ordinal()] / 1e9;
   }
 

@@ -20,6 +20,7 @@ import io.distillery.synth.filter.Filters;
 import io.distillery.synth.filter.Hashing;
 import io.distillery.synth.filter.Rejection;
 import io.distillery.synth.filter.RejectionCounts;
+import io.distillery.synth.label.SoftLabels;
 import io.distillery.synth.prompt.ScoredSample;
 import io.distillery.synth.source.Candidate;
 import io.distillery.synth.source.ShardStart;
@@ -35,6 +36,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /**
@@ -48,11 +54,20 @@ import java.util.stream.Stream;
  * continues with the next shard. Shard {@code k} depends only on the run seed, {@code k}, the
  * candidates drawn before it and the accepted texts before it, so a resumed run writes exactly the
  * bytes an uninterrupted run would have written.
+ *
+ * <p>Drawing ahead (optional): while the teacher labels batch k, a worker thread draws batch k+1,
+ * but only when the sequential loop would draw exactly that batch whatever the labels (the shard
+ * cannot fill in batch k, so the next draw is a full batch, and the candidate budget allows it)
+ * and the source {@link TextSource#canDrawAhead can}. The source sees the same calls in the same
+ * order, so the corpus bytes do not change; no batch is drawn only to be thrown away. Give the
+ * generator and the teacher sessions half the cores each, or they oversubscribe them.
  */
 public final class Synthesizer {
   private final PrintStream err;
   private final double progressSeconds;
   private final SynthClock clock;
+  private final boolean drawAhead;
+  private final AtomicLong drawnAhead = new AtomicLong();
 
   /** Progress on {@code err} at most every {@code progressSeconds} (and after every shard). */
   public Synthesizer(PrintStream err, double progressSeconds) {
@@ -61,9 +76,23 @@ public final class Synthesizer {
 
   /** Like {@link #Synthesizer(PrintStream, double)}, adding the time of each phase to {@code clock}. */
   public Synthesizer(PrintStream err, double progressSeconds, SynthClock clock) {
+    this(err, progressSeconds, clock, false);
+  }
+
+  /**
+   * Like {@link #Synthesizer(PrintStream, double, SynthClock)}; with {@code drawAhead}, the next
+   * batch is generated while the teacher labels this one (see the class comment).
+   */
+  public Synthesizer(PrintStream err, double progressSeconds, SynthClock clock, boolean drawAhead) {
     this.err = err;
     this.progressSeconds = progressSeconds;
     this.clock = clock;
+    this.drawAhead = drawAhead;
+  }
+
+  /** Batches drawn ahead (while the previous one was labelled) so far. */
+  public long batchesDrawnAhead() {
+    return drawnAhead.get();
   }
 
   /** Progress on stderr every 2 seconds. */
@@ -80,6 +109,16 @@ public final class Synthesizer {
    * @throws JobFailedException when the source runs dry or cannot feed the filters
    */
   public SynthSummary synthesize(SynthConfig config, TextSource source, ClassifierModel teacher, Path outDir) {
+    return synthesize(config, source, teacher, SoftLabels.of(teacher.classifier()), outDir);
+  }
+
+  /**
+   * Like {@link #synthesize(SynthConfig, TextSource, ClassifierModel, Path)}, with the teacher's
+   * scores from {@code softLabels} (e.g. computed beforehand by Spark executors); {@code teacher}
+   * still gives the labels and the provenance.
+   */
+  public SynthSummary synthesize(SynthConfig config, TextSource source, ClassifierModel teacher,
+      SoftLabels softLabels, Path outDir) {
     long start = System.nanoTime();
     checkLabels(config, teacher.labels(), teacher.folder().config().orElse(teacher.folder().model()));
     Manifest fresh = new Manifest(config.task(), config.targetSamples(), config.toJson(),
@@ -105,13 +144,27 @@ public final class Synthesizer {
         numShards, progressSeconds);
     long[] labelTotals = manifest.labelCounts();
     int written = 0;
-    while (!manifest.complete() && (config.maxShards() == 0 || written < config.maxShards())) {
-      ShardEntry entry = writeShard(config, source, teacher, filters, outDir, manifest, labelTotals, progress);
-      source.committed(entry.index() + 1); // a learning source checkpoints before the manifest moves
-      manifest = manifest.withShard(entry);
-      manifest.write(outDir);
-      written++;
-      progress.shardDone(entry.index());
+    ExecutorService ahead = drawAhead && source.canDrawAhead()
+        ? Executors.newSingleThreadExecutor(r -> {
+          Thread t = new Thread(r, "distillery-draw-ahead");
+          t.setDaemon(true);
+          return t;
+        })
+        : null;
+    try {
+      while (!manifest.complete() && (config.maxShards() == 0 || written < config.maxShards())) {
+        ShardEntry entry = writeShard(config, source, softLabels, filters, outDir, manifest,
+            labelTotals, progress, ahead);
+        source.committed(entry.index() + 1); // a learning source checkpoints before the manifest moves
+        manifest = manifest.withShard(entry);
+        manifest.write(outDir);
+        written++;
+        progress.shardDone(entry.index());
+      }
+    } finally {
+      if (ahead != null) {
+        ahead.shutdown();
+      }
     }
     Map<String, Long> dist = new LinkedHashMap<>();
     long[] counts = manifest.labelCounts();
@@ -123,8 +176,9 @@ public final class Synthesizer {
         (System.nanoTime() - start) / 1e9);
   }
 
-  private ShardEntry writeShard(SynthConfig config, TextSource source, ClassifierModel teacher,
-      Filters filters, Path outDir, Manifest manifest, long[] labelTotals, SynthProgress progress) {
+  private ShardEntry writeShard(SynthConfig config, TextSource source, SoftLabels teacher,
+      Filters filters, Path outDir, Manifest manifest, long[] labelTotals, SynthProgress progress,
+      ExecutorService ahead) {
     int index = manifest.shards().size();
     long firstId = manifest.samples();
     int size = (int) Math.min(config.shardSize(), config.targetSamples() - firstId);
@@ -134,6 +188,7 @@ public final class Synthesizer {
     long candidates = 0;
     long budget = (long) size * config.maxCandidatesPerSample();
     List<String> names = config.task().labels();
+    Future<List<Candidate>> pending = null;
     try (ShardWriter shard = new ShardWriter(outDir, index, firstId, names.size())) {
       while (shard.count() < size) {
         if (candidates >= budget) {
@@ -142,10 +197,16 @@ public final class Synthesizer {
               + config.maxCandidatesPerSample() + " per sample); rejections " + rejections
               + "; loosen the filters, turn off rebalancing or use a better source");
         }
-        long t0 = System.nanoTime();
-        List<Candidate> batch = source.next(drawSize(config.batchSize(), size - shard.count(),
-            candidates, shard.count()));
-        clock.add(SynthClock.Phase.GENERATE, System.nanoTime() - t0);
+        List<Candidate> batch;
+        if (pending != null) {
+          batch = await(pending);
+          pending = null;
+        } else {
+          long t0 = System.nanoTime();
+          batch = source.next(drawSize(config.batchSize(), size - shard.count(), candidates,
+              shard.count()));
+          clock.add(SynthClock.Phase.GENERATE, System.nanoTime() - t0);
+        }
         if (batch.isEmpty()) {
           throw new JobFailedException("the text source ran dry in " + Manifest.shardFileName(index)
               + " after " + (manifest.candidates() + candidates) + " candidates, with " + (firstId
@@ -153,7 +214,7 @@ public final class Synthesizer {
               + " or give the source more text");
         }
         candidates += batch.size();
-        t0 = System.nanoTime();
+        long t0 = System.nanoTime();
         List<Candidate> passed = new ArrayList<>();
         List<Filters.Screened> screens = new ArrayList<>();
         boolean[] passes = new boolean[batch.size()];
@@ -168,6 +229,18 @@ public final class Synthesizer {
           }
         }
         clock.add(SynthClock.Phase.FILTER, System.nanoTime() - t0);
+        // even if every candidate here is accepted, the shard still needs a full batch more and
+        // the budget allows it: the loop's next draw is next(batchSize), whatever the labels
+        if (ahead != null && size - shard.count() - batch.size() >= config.batchSize()
+            && candidates < budget) {
+          pending = ahead.submit(() -> {
+            long t1 = System.nanoTime();
+            List<Candidate> next = source.next(config.batchSize());
+            clock.add(SynthClock.Phase.GENERATE, System.nanoTime() - t1);
+            return next;
+          });
+          drawnAhead.incrementAndGet();
+        }
         int before = shard.count();
         List<ScoredSample> scored = passed.isEmpty() ? List.of()
             : label(config, teacher, filters, passed, screens, shard, size, labelTotals, rejections);
@@ -178,6 +251,34 @@ public final class Synthesizer {
       ShardEntry entry = shard.commit(candidates, rejections);
       clock.add(SynthClock.Phase.WRITE, System.nanoTime() - t0);
       return entry;
+    } finally {
+      if (pending != null) { // labelling failed: let the draw finish before the caller closes its sessions
+        try {
+          pending.get();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+          // the labelling failure is the one to report
+        }
+      }
+    }
+  }
+
+  /** The batch drawn ahead; its failure is rethrown as it would have been thrown in line. */
+  private static List<Candidate> await(Future<List<Candidate>> pending) {
+    try {
+      return pending.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new JobFailedException("interrupted while drawing candidates", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw new JobFailedException("drawing candidates failed: " + e.getCause(), e.getCause());
     }
   }
 
@@ -203,13 +304,11 @@ public final class Synthesizer {
     return out;
   }
 
-  private List<ScoredSample> label(SynthConfig config, ClassifierModel teacher, Filters filters,
+  private List<ScoredSample> label(SynthConfig config, SoftLabels teacher, Filters filters,
       List<Candidate> passed, List<Filters.Screened> screens, ShardWriter shard, int size,
       long[] labelTotals, RejectionCounts rejections) {
-    List<String> texts = new ArrayList<>(passed.size());
-    passed.forEach(c -> texts.add(c.text()));
     long t0 = System.nanoTime();
-    float[][] logits = teacher.classifier().logits(texts);
+    float[][] logits = teacher.logits(passed);
     clock.add(SynthClock.Phase.LABEL, System.nanoTime() - t0);
     List<ScoredSample> scored = new ArrayList<>(passed.size());
     for (int i = 0; i < passed.size() && shard.count() < size; i++) {

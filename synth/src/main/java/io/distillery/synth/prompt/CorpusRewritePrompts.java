@@ -98,6 +98,12 @@ public final class CorpusRewritePrompts implements PromptStrategy {
     return out;
   }
 
+  /** Fixed prompts: feedback is ignored. */
+  @Override
+  public boolean learnsFromFeedback() {
+    return false;
+  }
+
   @Override
   public ObjectNode describe() {
     ObjectNode node = Json.MAPPER.createObjectNode();

@@ -19,6 +19,14 @@ public interface PromptStrategy {
   /** {@code n} prompts, drawn with {@code rng}. */
   List<Prompt> next(int n, SplittableRandom rng);
 
+  /**
+   * Whether {@link #feedback} changes what {@link #next} returns (a learning strategy). Default:
+   * true; a strategy that ignores feedback says false, so its source may draw ahead.
+   */
+  default boolean learnsFromFeedback() {
+    return true;
+  }
+
   /** The teacher's verdict on texts written from this strategy's prompts; default: ignored. */
   default void feedback(List<ScoredSample> samples) {}
 

@@ -127,6 +127,12 @@ public final class GeneratorSource implements TextSource {
     return keptTokens;
   }
 
+  /** Yes when the prompt strategy does not learn (the generator shares nothing with the teacher). */
+  @Override
+  public boolean canDrawAhead() {
+    return !prompts.learnsFromFeedback();
+  }
+
   @Override
   public void feedback(List<ScoredSample> samples) {
     prompts.feedback(samples);

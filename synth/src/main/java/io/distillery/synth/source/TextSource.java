@@ -24,6 +24,15 @@ public interface TextSource {
    */
   List<Candidate> next(int n);
 
+  /**
+   * Whether {@link #next} may run on another thread while the synthesizer labels the previous
+   * batch, before that batch's {@link #feedback}: true only for a source that learns nothing from
+   * feedback and shares nothing with the teacher. Default: false.
+   */
+  default boolean canDrawAhead() {
+    return false;
+  }
+
   /** The teacher's verdict on the last batch's surviving candidates; default: ignored. */
   default void feedback(List<ScoredSample> samples) {}
 

@@ -20,11 +20,11 @@ class SynthBenchTest {
     FilterConfig loose = new FilterConfig(2, 200, 1, 60, 0, 0, true, true, 3, 0.8, 10_000);
     SynthBench.Report r = new SynthBench(new PrintStream(log, true)).run(
         new SynthBench.Config(TinyGenerator.folder(), TinyTeacher.folder(), 24, 1, 8,
-            List.of(0, 3), 5),
+            List.of(0, 3), 5, true),
         c -> c.withFilters(loose)
             .withGeneration(new GenerationSettings(32, 1.0, 0, 1.0, List.of(), 4, 16)));
 
-    assertEquals(3, r.paths().size());
+    assertEquals(5, r.paths().size()); // old, rows = draw, rows 3, 1+1 threads in line / ahead
     SynthBench.PathResult old = r.paths().get(0);
     assertTrue(old.name().startsWith("old"), old.name());
     for (SynthBench.PathResult p : r.paths()) {
@@ -42,9 +42,12 @@ class SynthBenchTest {
           p.name() + ": " + p.tokensGenerated() + " tokens vs " + old.tokensGenerated());
       assertTrue(p.discardedShare() < old.discardedShare());
     }
-    assertEquals(2, r.speedup().size());
+    assertEquals(0, r.paths().get(3).batchesDrawnAhead());
+    assertTrue(r.paths().get(4).batchesDrawnAhead() > 0, r.paths().get(4).toString());
+    assertEquals(4, r.speedup().size());
     String md = SynthBench.markdown(r);
     assertTrue(md.contains("| new: stop at cut, rows 3 |") && md.contains("discarded"), md);
+    assertTrue(md.contains("label surplus") && md.contains("draw ahead"), md);
     assertTrue(log.toString().contains("rep 1/1"), log.toString());
   }
 }

@@ -71,4 +71,28 @@ class GeneratorSynthesisTest {
       }
     }
   }
+
+  /** Drawing the next batch while the teacher labels this one writes the same bytes. */
+  @Test
+  void drawingAheadWritesTheSameCorpusBytes() throws Exception {
+    SynthConfig config = config().withTargetSamples(80).withShardSize(40);
+    try (CausalLmGenerator gen = CausalLmGenerator.open(TinyGenerator.folder(), new SessionFactory(),
+        SessionConfig.cpu())) {
+      PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+      Path inLine = dir.resolve("in-line");
+      Synthesizer sequential = new Synthesizer(quiet, 5.0, new SynthClock(), false);
+      sequential.synthesize(config, new GeneratorSource(new TemplatePrompts(TASK), gen,
+          config.generation()), TinyTeacher.model(), inLine);
+      assertEquals(0, sequential.batchesDrawnAhead());
+      Path ahead = dir.resolve("ahead");
+      Synthesizer overlapped = new Synthesizer(quiet, 5.0, new SynthClock(), true);
+      SynthSummary s = overlapped.synthesize(config, new GeneratorSource(new TemplatePrompts(TASK),
+          gen, config.generation()), TinyTeacher.model(), ahead);
+      assertEquals(80, s.samples());
+      assertTrue(overlapped.batchesDrawnAhead() >= 4, "drawn ahead: " + overlapped.batchesDrawnAhead());
+      for (String f : List.of("shard-00000.jsonl", "shard-00001.jsonl", Manifest.FILE)) {
+        assertArrayEquals(Files.readAllBytes(inLine.resolve(f)), Files.readAllBytes(ahead.resolve(f)), f);
+      }
+    }
+  }
 }

@@ -10,7 +10,7 @@ public final class Gelu {
   public static NDArray apply(NDArray x) {
     // engine-owned scalars: DJL frees a plain Number operand before backward reads it
     NDArray half = x.mul(GraphScalar.of(x, 0.5f));
-    NDArray erf = x.mul(GraphScalar.of(x, (float) (1.0 / Math.sqrt(2.0)))).erf();
+    NDArray erf = x.div(GraphScalar.of(x, (float) Math.sqrt(2.0))).erf();
     return half.mul(erf.add(GraphScalar.of(x, 1f)));
   }
 }

@@ -1,0 +1,63 @@
+package io.distillery.cli;
+
+import io.distillery.cli.pipeline.GeneratorReexport;
+import io.distillery.cli.pipeline.StudentReexport;
+import io.distillery.core.BadInputException;
+import io.distillery.core.Json;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code distillery export --model DIR [--int8]}: a new export of a student folder. */
+@Command(
+    name = "export",
+    description = "Export a student (or generator) folder again: its graph is rebuilt from its "
+        + "weights by the current exporter; with --int8, dynamic int8 quantisation of the MatMul weights (per "
+        + "output channel) and the vocabulary table (per row), into a folder with the same "
+        + "tokenizer and labels (any fp32 classifier folder can be quantised).")
+final class ExportCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--model", required = true, description = "fp32 classifier folder (model.onnx, tokenizer.json, config.json).")
+  Path model;
+
+  @Option(names = "--int8", description = "Quantise to int8 (DynamicQuantizeLinear + MatMulInteger; ONNX Runtime fuses them).")
+  boolean int8;
+
+  @Option(names = "--out", description = "Output folder (default: the model folder's name + '-int8' or '-export', beside it).")
+  Path out;
+
+  @Option(names = "--json", description = "Print the summary as JSON.")
+  boolean json;
+
+  @Override
+  public Integer call() throws Exception {
+    Path target = out != null ? out : StudentReexport.defaultOut(model, int8);
+    if (GeneratorReexport.isGenerator(model)) {
+      if (int8) {
+        throw BadInputException.of(model, "is a generator; --int8 applies to classifier folders");
+      }
+      long bytes = GeneratorReexport.write(model, target);
+      spec.commandLine().getOut().printf(Locale.ROOT, "generator: %s; model.onnx %.1f MB%n",
+          target, bytes / 1e6);
+      return 0;
+    }
+    StudentReexport.Summary s = StudentReexport.write(model, target, int8);
+    PrintWriter w = spec.commandLine().getOut();
+    if (json) {
+      w.println(Json.MAPPER.writeValueAsString(s));
+    } else {
+      w.printf(Locale.ROOT, "%s: %s%s; model.onnx %.1f MB -> %.1f MB; ONNX checker %s%n",
+          s.int8() ? "int8 student" : "student", s.folder(),
+          s.int8() ? String.format(Locale.ROOT, " (%d MatMuls, %d embedding table(s) quantised)",
+              s.matMuls(), s.gathers()) : "",
+          s.sourceBytes() / 1e6, s.bytes() / 1e6, s.checked() ? "passed" : "not installed, skipped");
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,62 @@
+package io.distillery.cli.pipeline;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.distillery.core.BadInputException;
+import io.distillery.core.Json;
+import io.distillery.export.check.OnnxChecker;
+import io.distillery.export.graph.OnnxModels;
+import io.distillery.learn.gpt.GeneratorFolder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A generator folder exported again: the same weights through the current GPT exporter (KV-cache
+ * signature), so a generator written before an exporter change gets the current graph (e.g. the
+ * GELU form ONNX Runtime fuses). tokenizer.json, config.json, generation_config.json and
+ * recipe.json are copied.
+ */
+public final class GeneratorReexport {
+  private GeneratorReexport() {}
+
+  /** Whether {@code dir} holds a GPT generator (config.json says gpt2). */
+  public static boolean isGenerator(Path dir) {
+    Path config = dir.resolve("config.json");
+    if (!Files.isRegularFile(config)) {
+      return false;
+    }
+    try {
+      return Json.MAPPER.readTree(config.toFile()).path("model_type").asText().equals("gpt2");
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** Writes the re-exported generator into {@code out}; returns its model.onnx size. */
+  public static long write(Path source, Path out) {
+    GeneratorFolder g = GeneratorFolder.read(source);
+    try {
+      if (Files.isDirectory(out) && Files.isSameFile(source, out)) {
+        throw BadInputException.of(out, "is the source folder; write the export elsewhere");
+      }
+      Map<String, String> metadata = new LinkedHashMap<>();
+      OnnxModels.read(g.modelFile()).getMetadataPropsList()
+          .forEach(e -> metadata.put(e.getKey(), e.getValue()));
+      Path recipeFile = source.resolve("recipe.json");
+      ObjectNode recipe = Files.isRegularFile(recipeFile)
+          ? (ObjectNode) Json.MAPPER.readTree(recipeFile.toFile()) : Json.MAPPER.createObjectNode();
+      recipe.put("exported_from", source.toAbsolutePath().normalize().toString());
+      g.writeTuned(out, g.weights(), metadata, recipe);
+      Path model = out.resolve("model.onnx");
+      if (OnnxChecker.isAvailable()) {
+        OnnxChecker.check(model);
+      }
+      return Files.size(model);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
