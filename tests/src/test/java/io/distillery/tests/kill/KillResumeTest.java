@@ -195,6 +195,54 @@ class KillResumeTest {
     System.err.println(log.describe());
   }
 
+  /**
+   * Disk full: {@code synth} writes to a 32 KB tmpfs (mounted here; skipped where mounting is not
+   * allowed), fails with exit 1 and one line naming the path, leaves a corpus whose committed
+   * shards still verify, and once the disk has room the same command resumes to the corpus of the
+   * uninterrupted run.
+   */
+  @Test
+  @Order(5)
+  void synthOnAFullDiskFailsOnOneLineAndResumesOnceThereIsRoom() throws Exception {
+    if (refCorpus == null || !Manifest.exists(refCorpus)) {
+      refCorpus = dir.resolve("synth-ref");
+      runToEnd("synth-ref", synthArgs(refCorpus));
+    }
+    Path mount = Files.createDirectories(dir.resolve("small-disk"));
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        sh("mount", "-t", "tmpfs", "-o", "size=32k", "tmpfs", mount.toString()) == 0,
+        "cannot mount a tmpfs here (needs root or CAP_SYS_ADMIN)");
+    try {
+      Path out = mount.resolve("corpus");
+      Path log = dir.resolve("disk-full.log");
+      CliProcess p = CliProcess.start(log, synthArgs(out));
+      int code = p.await(300);
+      List<String> errors = Files.readAllLines(log).stream().filter(l -> l.startsWith("error: ")).toList();
+      System.err.println("[disk-full] exit " + code + ": " + errors);
+      assertEquals(1, code, tail(log));
+      assertEquals(1, errors.size(), tail(log));
+      assertTrue(errors.get(0).contains(out.toString()) && errors.get(0).contains("No space left"),
+          errors.get(0));
+      assertTrue(Files.readAllLines(log).stream().noneMatch(l -> l.startsWith("\tat ")), "no stack trace: " + tail(log));
+      if (Manifest.exists(out)) {
+        Manifest m = CorpusReader.verify(out); // what was committed still reads
+        assertTrue(!m.complete() && m.samples() % 20 == 0, "committed shards only: " + m.samples());
+      }
+      assertEquals(0, sh("mount", "-o", "remount,size=16m", mount.toString()));
+      CliProcess again = CliProcess.start(log, synthArgs(out));
+      assertEquals(0, again.await(300), tail(log));
+      assertSameCorpus(refCorpus, out, 300);
+    } finally {
+      sh("umount", mount.toString());
+    }
+  }
+
+  private static int sh(String... cmd) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    return p.waitFor();
+  }
+
   // ---------------------------------------------------------------- harness
 
   /** What the kills of one stage hit. */
