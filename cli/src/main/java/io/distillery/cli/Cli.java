@@ -40,6 +40,7 @@ public final class Cli {
   /** A command line writing to the given streams, so tests can drive the CLI in-process. */
   public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
     CommandLine cl = new CommandLine(new Cli());
+    HelpWrap.install(cl);
     cl.setOut(out);
     cl.setErr(err);
     cl.setExecutionExceptionHandler(
@@ -55,7 +56,7 @@ public final class Cli {
         (ex, args) -> {
           ex.getCommandLine().getErr().println("error: " + ex.getMessage());
           ex.getCommandLine().getErr().println(
-              "try: distillery " + ex.getCommandLine().getCommandName() + " --help");
+              "try: " + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help");
           return ExitCode.BAD_INPUT;
         });
     return cl;

@@ -27,7 +27,8 @@ import picocli.CommandLine.Spec;
 /** {@code distillery models}: the demo model zoo. */
 @Command(
     name = "models",
-    description = "The demo model zoo: build the demo teachers from packaged data.",
+    description = "The demo model zoo: 'build' the demo teachers from packaged data, train the "
+        + "demo 'generator', write the general-domain 'corpus'.",
     subcommands = {ModelsCommand.Build.class, ModelsCommand.Generator.class, ModelsCommand.Corpus.class})
 final class ModelsCommand {
 

@@ -79,31 +79,31 @@ final class SynthCommand implements Callable<Integer> {
   Integer batchSize;
 
   @Option(names = "--rebalance",
-      description = "Cap each teacher label at samples / labels (skips the surplus).")
+      description = "Cap each teacher label at samples / labels (skips the surplus; default: off).")
   Boolean rebalance;
 
   @Option(names = "--max-new-tokens", converter = OptionValues.PositiveInt.class,
-      description = "Generator: tokens per continuation.")
+      description = "Generator: tokens per continuation (default: 48).")
   Integer maxNewTokens;
 
   @Option(names = "--temperature", converter = OptionValues.PositiveDouble.class,
-      description = "Generator: sampling temperature.")
+      description = "Generator: sampling temperature (default: 0.9).")
   Double temperature;
 
   @Option(names = "--top-p", converter = OptionValues.Fraction.class,
-      description = "Generator: nucleus sampling mass.")
+      description = "Generator: nucleus sampling mass (default: 0.95).")
   Double topP;
 
   @Option(names = "--max-shards", converter = OptionValues.NonNegativeInt.class,
-      description = "Stop after this many new shards (0 = no limit); a rerun continues.")
+      description = "Stop after this many new shards (default: 0 = no limit); a rerun continues.")
   Integer maxShards;
 
   @Option(names = "--max-chars", converter = OptionValues.PositiveInt.class,
-      description = "Length filter: longest text in characters (raise it for long texts).")
+      description = "Length filter: longest text in characters (default: 600; raise it for long texts).")
   Integer maxChars;
 
   @Option(names = "--max-words", converter = OptionValues.PositiveInt.class,
-      description = "Length filter: longest text in words.")
+      description = "Length filter: longest text in words (default: 120).")
   Integer maxWords;
 
   @Option(names = "--json", description = "Print the summary as JSON.")

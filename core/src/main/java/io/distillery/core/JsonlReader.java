@@ -74,6 +74,9 @@ public final class JsonlReader implements Iterator<JsonlReader.Line>, AutoClosea
         records++;
         return true;
       }
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw BadInputException.of(file, "line " + (lineNumber + 1) + ": not valid UTF-8 text ("
+          + e + "); re-encode the file as UTF-8", e);
     } catch (IOException e) {
       throw new UncheckedIOException(file + ": read failed at line " + lineNumber, e);
     }
@@ -99,7 +102,8 @@ public final class JsonlReader implements Iterator<JsonlReader.Line>, AutoClosea
       node = Json.LINE_MAPPER.readTree(text);
     } catch (JsonProcessingException e) {
       throw BadInputException.of(
-          file, "line " + lineNumber + ": not valid JSON (" + e.getOriginalMessage() + ")", e);
+          file, "line " + lineNumber + ": not valid JSON ("
+              + String.valueOf(e.getOriginalMessage()).strip().replaceAll("\\s+", " ") + ")", e);
     }
     if (!(node instanceof ObjectNode obj)) {
       throw BadInputException.of(

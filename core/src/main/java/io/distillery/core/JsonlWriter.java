@@ -27,7 +27,12 @@ public final class JsonlWriter implements AutoCloseable {
       Path dir = target.toAbsolutePath().getParent();
       Files.createDirectories(dir);
       this.tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
-      this.out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8);
+      // a lone surrogate (a JSON "\\ud800" escape in an input text) has no UTF-8 form: it is
+      // written as '?' like any Java string encoder does, instead of failing the whole file
+      this.out = new BufferedWriter(new java.io.OutputStreamWriter(Files.newOutputStream(tmp),
+          StandardCharsets.UTF_8.newEncoder()
+              .onMalformedInput(java.nio.charset.CodingErrorAction.REPLACE)
+              .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPLACE)));
     } catch (IOException e) {
       throw new JobFailedException(target + ": cannot create (" + e.getMessage() + ")", e);
     }

@@ -15,11 +15,11 @@ import java.util.SplittableRandom;
  * A real classifier folder for CLI tests, built in a second: the int8 all-MiniLM-L6-v2 encoder
  * from its jar composed with a fixed random 2-label head (no training needed to test plumbing).
  */
-final class TinyClassifier {
+public final class TinyClassifier {
   private TinyClassifier() {}
 
   /** Writes {@code dir/encoder} (the bare encoder folder) and {@code dir/classifier}. */
-  static Path create(Path dir) throws IOException {
+  public static Path create(Path dir) throws IOException {
     Path encoder = EncoderVariant.INT8.extractTo(dir.resolve("encoder"));
     SplittableRandom rng = new SplittableRandom(11);
     float[][] w = new float[384][2];

@@ -183,6 +183,18 @@ public record RunConfig(
   public record Synth(Long samples, Integer shardSize, Integer batchSize, Boolean rebalance,
       Integer maxNewTokens, Double temperature, Double topP, Integer maxShards, Integer maxChars,
       Integer maxWords) {
+    public Synth {
+      require(samples == null || samples >= 1, "synth.samples (>= 1)");
+      require(shardSize == null || shardSize >= 1, "synth.shard_size (>= 1)");
+      require(batchSize == null || batchSize >= 1, "synth.batch_size (>= 1)");
+      require(maxNewTokens == null || maxNewTokens >= 1, "synth.max_new_tokens (>= 1)");
+      require(temperature == null || temperature > 0, "synth.temperature (> 0)");
+      require(topP == null || (topP > 0 && topP <= 1), "synth.top_p (in (0, 1])");
+      require(maxShards == null || maxShards >= 0, "synth.max_shards (>= 0; 0 = no limit)");
+      require(maxChars == null || maxChars >= 1, "synth.max_chars (>= 1)");
+      require(maxWords == null || maxWords >= 1, "synth.max_words (>= 1)");
+    }
+
     /** This section without the per-invocation limit, for the run's fingerprint. */
     Synth identity() {
       return new Synth(samples, shardSize, batchSize, rebalance, maxNewTokens, temperature, topP,
@@ -192,7 +204,16 @@ public record RunConfig(
 
   /** Student shape overrides; null = the default student. */
   public record Student(Integer layers, Integer width, Integer heads, Integer ffnWidth,
-      Integer embeddingDim, Double dropout) {}
+      Integer embeddingDim, Double dropout) {
+    public Student {
+      require(layers == null || layers >= 1, "student.layers (>= 1)");
+      require(width == null || width >= 1, "student.width (>= 1)");
+      require(heads == null || heads >= 1, "student.heads (>= 1)");
+      require(ffnWidth == null || ffnWidth >= 1, "student.ffn_width (>= 1)");
+      require(embeddingDim == null || embeddingDim >= 1, "student.embedding_dim (>= 1)");
+      require(dropout == null || (dropout >= 0 && dropout < 1), "student.dropout (in [0, 1))");
+    }
+  }
 
   /**
    * Distillation overrides; null = the default. {@code threads}: PyTorch intra-op threads (default
@@ -203,11 +224,24 @@ public record RunConfig(
       Integer threads, Double holdout) {
     public Distill {
       require(holdout == null || (holdout >= 0 && holdout < 1), "distill.holdout (in [0, 1))");
+      require(epochs == null || epochs >= 1, "distill.epochs (>= 1)");
+      require(batchSize == null || batchSize >= 1, "distill.batch_size (>= 1)");
+      require(learningRate == null || learningRate > 0, "distill.learning_rate (> 0)");
+      require(temperature == null || temperature > 0, "distill.temperature (> 0)");
+      require(alpha == null || (alpha >= 0 && alpha <= 1), "distill.alpha (in [0, 1])");
+      require(patience == null || patience >= 0, "distill.patience (>= 0)");
+      require(checkpointEvery == null || checkpointEvery >= 1, "distill.checkpoint_every (>= 1)");
+      require(threads == null || threads >= 0, "distill.threads (>= 0; 0 = one per core)");
     }
   }
 
   /** Bench settings: optional labelled test data, threads per model, batch-1 runs. */
-  public record Bench(Path data, Integer threads, Integer latencyRuns) {}
+  public record Bench(Path data, Integer threads, Integer latencyRuns) {
+    public Bench {
+      require(threads == null || threads >= 1, "bench.threads (>= 1)");
+      require(latencyRuns == null || latencyRuns >= 10, "bench.latency_runs (>= 10)");
+    }
+  }
 
   private static void require(boolean ok, String what) {
     if (!ok) {

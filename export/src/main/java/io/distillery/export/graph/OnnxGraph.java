@@ -172,7 +172,9 @@ public final class OnnxGraph {
       outNames.add(uniqueName(nodeName + "_output_" + i));
     }
     List<String> inNames = new ArrayList<>(inputs.stream().map(Ref::name).toList());
-    emit(op, nodeName, inNames, new LinkedHashMap<>(attributes), outNames);
+    // sorted by name: a Map.of's iteration order changes from one JVM to the next, and the same
+    // model must be the same bytes (a resumed distillation is checked against an uninterrupted one)
+    emit(op, nodeName, inNames, new java.util.TreeMap<>(attributes), outNames);
     return outNames.stream().map(n -> new Ref(this, n)).toList();
   }
 

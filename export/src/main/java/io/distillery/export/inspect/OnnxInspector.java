@@ -1,8 +1,8 @@
 package io.distillery.export.inspect;
 
 import io.distillery.core.ModelLoadException;
+import io.distillery.export.check.OnnxFileCheck;
 import io.distillery.export.graph.ElemType;
-import io.distillery.export.graph.OnnxModels;
 import io.distillery.export.graph.Tensors;
 import io.distillery.export.onnx.OnnxProto.GraphProto;
 import io.distillery.export.onnx.OnnxProto.ModelProto;
@@ -33,7 +33,7 @@ public final class OnnxInspector {
    * @throws ModelLoadException if the file is missing or not an ONNX model
    */
   public static ModelSummary inspect(Path file) {
-    ModelProto model = OnnxModels.read(file);
+    ModelProto model = OnnxFileCheck.check(file);
     long bytes;
     try {
       bytes = Files.size(file);

@@ -62,17 +62,26 @@ public final class CausalLm implements AutoCloseable {
       throw new ModelLoadException(model, "no such file; a generator folder holds model.onnx and"
           + " tokenizer.json");
     }
-    JsonNode cfg = optionalJson(dir.resolve("config.json"));
-    JsonNode gen = optionalJson(dir.resolve("generation_config.json"));
+    Path cfgFile = dir.resolve("config.json");
+    Path genFile = dir.resolve("generation_config.json");
+    JsonNode cfg = optionalJson(cfgFile);
+    JsonNode gen = optionalJson(genFile);
     int context = Integer.MAX_VALUE;
     for (String key : new String[] {"n_positions", "max_position_embeddings", "n_ctx"}) {
-      if (cfg.path(key).canConvertToInt() && cfg.path(key).asInt() > 0) {
-        context = cfg.path(key).asInt();
-        break;
+      JsonNode v = cfg.path(key);
+      if (v.isMissingNode() || v.isNull()) {
+        continue;
       }
+      if (!v.canConvertToExactIntegral() || !v.canConvertToInt() || v.asInt() < 1) {
+        throw BadInputException.of(cfgFile, key + ": expected a positive integer, found " + v);
+      }
+      context = v.asInt();
+      break;
     }
-    long eos = gen.path("eos_token_id").canConvertToLong() ? gen.path("eos_token_id").asLong()
-        : cfg.path("eos_token_id").canConvertToLong() ? cfg.path("eos_token_id").asLong() : -1;
+    long eos = eosId(genFile, gen);
+    if (eos < 0) {
+      eos = eosId(cfgFile, cfg);
+    }
     LmTokenizer tok = LmTokenizer.load(dir.resolve("tokenizer.json"));
     try {
       return new CausalLm(factory.open(model, config), tok, context, eos);
@@ -181,6 +190,25 @@ public final class CausalLm implements AutoCloseable {
     } finally {
       tokenizer.close();
     }
+  }
+
+  /**
+   * {@code eos_token_id}: an id, or a list of ids (Hugging Face allows several; the first is used),
+   * or absent (-1).
+   */
+  private static long eosId(Path file, JsonNode json) {
+    JsonNode v = json.path("eos_token_id");
+    if (v.isArray() && v.size() > 0) {
+      v = v.get(0);
+    }
+    if (v.isMissingNode() || v.isNull() || (v.isArray() && v.isEmpty())) {
+      return -1;
+    }
+    if (!v.canConvertToExactIntegral() || v.asLong() < 0) {
+      throw BadInputException.of(file, "eos_token_id: expected a token id (an integer >= 0) or a "
+          + "list of them, found " + json.path("eos_token_id"));
+    }
+    return v.asLong();
   }
 
   private static JsonNode optionalJson(Path file) {

@@ -7,6 +7,7 @@ import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
 import io.distillery.core.BadInputException;
 import io.distillery.core.ModelLoadException;
+import io.distillery.export.check.OnnxFileCheck;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -83,6 +84,7 @@ public final class SessionFactory {
     if (!Files.isReadable(model)) {
       throw new ModelLoadException(model, "not readable");
     }
+    OnnxFileCheck.check(model); // hostile files are refused here, before the native loader sees them
     ProviderChoice choice = ProviderChoice.plan(config.device(), available);
     List<String> failures = new ArrayList<>();
     for (Device candidate : choice.candidates()) {

@@ -108,7 +108,8 @@ class SessionFactoryTest {
     Files.write(garbage, bytes);
     ModelLoadException e = assertThrows(ModelLoadException.class,
         () -> new SessionFactory().open(garbage, SessionConfig.cpu()));
-    assertTrue(e.getMessage().startsWith(garbage + ": onnxruntime cannot load it as an ONNX model ("), e.getMessage());
+    // refused by the file check before onnxruntime sees it
+    assertTrue(e.getMessage().startsWith(garbage + ": not an ONNX model ("), e.getMessage());
     assertFalse(e.getMessage().contains("\n"), e.getMessage());
     assertEquals(ExitCode.BAD_INPUT, e.exitCode());
   }

@@ -144,8 +144,17 @@ public record Manifest(
       throw BadInputException.of(file, "expected \"format\": \"" + FORMAT + "\", found "
           + (root == null ? "nothing" : root.path("format")));
     }
-    int version = root.path("format_version").asInt(-1);
-    if (version != FORMAT_VERSION) {
+    // corpora written before the field existed are version 1, the layout they have
+    JsonNode versionNode = root.path("format_version");
+    if (!versionNode.isMissingNode() && !versionNode.canConvertToExactIntegral()) {
+      throw BadInputException.of(file, "format_version: expected an integer, found " + versionNode);
+    }
+    int version = versionNode.isMissingNode() ? 1 : versionNode.asInt();
+    if (version > FORMAT_VERSION) {
+      throw BadInputException.of(file, "format_version " + version + " is newer than this "
+          + "Distillery reads (" + FORMAT_VERSION + "); update Distillery to read this corpus");
+    }
+    if (version < 1) {
       throw BadInputException.of(file,
           "format_version " + version + " is not supported (expected " + FORMAT_VERSION + ")");
     }
