@@ -32,6 +32,7 @@ import picocli.CommandLine.ScopeType;
       DistillCommand.class,
       GenerateCommand.class,
       TuneGeneratorCommand.class,
+      PromptKdCommand.class,
     })
 public final class Cli {
   private Cli() {}
