@@ -1,21 +1,21 @@
 #!/usr/bin/env bash
-# Fills the README's PromptKD table. For each training seed: a fresh 2-layer d=128 student is
-# fine-tuned on the reference continuations (SFT init, INIT_STEPS steps); from that same init,
-# each method trains STEPS steps (same batches per seed): sft (continued), word-kd, seq-kd,
-# reverse-kl (no prompt) and prompt-kd. Then `distillery promptkd eval` scores the teacher and
+# Fills the README's PromptKD table. A fresh 2-layer d=128 student is fine-tuned on the reference
+# continuations once (the SFT init, INIT_STEPS steps at batch 16, seed 1); from that same init,
+# for each training seed, each method trains STEPS steps (the same batches for every method of a
+# seed): sft (continued), word-kd, seq-kd, reverse-kl (no prompt) and prompt-kd. Then `distillery promptkd eval` scores the teacher and
 # every student on PREFIXES held-out prefixes (documents kept out of every training set) with
 # SAMPLING_SEEDS samples each, and benches teacher vs student tokens/s in the same run.
 #
 #   scripts/promptkd_results.sh [seeds...]    default seeds: 1 2 3
-#   INIT_STEPS=300 STEPS=60 PREFIXES=500 SAMPLING_SEEDS=5 OUT=runs/promptkd
+#   INIT_STEPS=1000 STEPS=100 PREFIXES=500 SAMPLING_SEEDS=5 OUT=runs/promptkd
 #   METHODS="sft word-kd seq-kd reverse-kl prompt-kd"
 # Every training run is resumable: rerunning the script skips finished runs and resumes the rest.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 if [ $# -gt 0 ]; then SEEDS=("$@"); else SEEDS=(1 2 3); fi
-INIT_STEPS="${INIT_STEPS:-300}"
-STEPS="${STEPS:-60}"
+INIT_STEPS="${INIT_STEPS:-1000}"
+STEPS="${STEPS:-100}"
 PREFIXES="${PREFIXES:-500}"
 SAMPLING_SEEDS="${SAMPLING_SEEDS:-5}"
 OUT="${OUT:-runs/promptkd}"
@@ -30,9 +30,10 @@ train() { # out, args...
 }
 
 STUDENTS=()
+init="$OUT/sft-init"
+train "$init" --method sft --steps "$INIT_STEPS" --lr 1e-3 --batch-size 16 --warmup 50 --seed 1 \
+  --checkpoint-every 100
 for seed in "${SEEDS[@]}"; do
-  init="$OUT/seed$seed/sft-init"
-  train "$init" --method sft --steps "$INIT_STEPS" --lr 1e-3 --batch-size 16 --warmup 20 --seed "$seed"
   for m in "${METHODS[@]}"; do
     train "$OUT/seed$seed/$m" --method "$m" --student-init "$init" --steps "$STEPS" --warmup 10 \
       --seed "$seed"
@@ -43,6 +44,6 @@ done
   echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)  load: $(cut -d' ' -f1-3 /proc/loadavg)  cores: $(nproc)"
   echo "seeds: ${SEEDS[*]}  init steps: $INIT_STEPS  steps: $STEPS  prefixes: $PREFIXES  sampling seeds: $SAMPLING_SEEDS"
 } > "$OUT/conditions.txt"
-./distillery promptkd eval --prefixes "$PREFIXES" --sampling-seeds "$SAMPLING_SEEDS" \
+./distillery promptkd eval --student "sft-init=$init" --prefixes "$PREFIXES" --sampling-seeds "$SAMPLING_SEEDS" \
   --out "$OUT" "${STUDENTS[@]}"
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/conditions.txt"
