@@ -6,11 +6,13 @@ import io.distillery.genkd.train.GenKdMethod;
 import io.distillery.genkd.train.GenKdRun;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code distillery promptkd}: distil a causal LM into a smaller one (PromptKD or a baseline). */
@@ -66,6 +68,10 @@ final class PromptKdCommand implements Callable<Integer> {
   @Option(names = "--prompt-tokens", defaultValue = "7", description = "Soft prompt length k (default: ${DEFAULT-VALUE}).")
   int promptTokens;
 
+  @Option(names = "--regulariser", defaultValue = "linear",
+      description = "Weight of KL(pT'||pT) in the prompt step: linear (1 - t/T, the paper), constant or off (default: ${DEFAULT-VALUE}).")
+  String regulariser;
+
   @Option(names = "--student-layers", defaultValue = "2", description = "Fresh student layers (default: ${DEFAULT-VALUE}).")
   int layers;
 
@@ -91,12 +97,22 @@ final class PromptKdCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the outcome as JSON.")
   boolean json;
 
+  private String regularizerName() {
+    String r = regulariser.strip().toUpperCase(Locale.ROOT);
+    if (!List.of("LINEAR", "CONSTANT", "OFF").contains(r)) {
+      throw new ParameterException(spec.commandLine(),
+          "--regulariser: expected linear, constant or off, found '" + regulariser + "'");
+    }
+    return r;
+  }
+
   @Override
   public Integer call() throws Exception {
     GenKdConfig config = GenKdConfig.defaults(GenKdMethod.parse(method), steps, seed)
         .with(GenKdMethod.parse(method), steps, batchSize, lr, promptLr, warmup, promptTokens, seed)
         .withStudent(new GenKdConfig.StudentShape(layers, width, heads))
-        .withLengths(48, maxNewTokens, checkpointEvery);
+        .withLengths(48, maxNewTokens, checkpointEvery)
+        .withRegulariser(GenKdConfig.Regulariser.valueOf(regularizerName()));
     GenKdRun.Outcome o = new GenKdRun(teacher, studentInit, corpus, out, config)
         .run(System.err, stopAt);
     PrintWriter w = spec.commandLine().getOut();

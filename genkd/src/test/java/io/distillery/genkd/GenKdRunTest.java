@@ -162,7 +162,7 @@ class GenKdRunTest {
   void badConfigsAreOneLineExitTwoErrors() throws Exception {
     ConfigException k0 = assertThrows(ConfigException.class, () ->
         new GenKdConfig(GenKdMethod.PROMPT_KD, 4, 2, 1e-2, 1e-2, 1, 0.01, 1.0, 0, "x", 6, 5, 7, 2,
-            new GenKdConfig.StudentShape(1, 8, 2)));
+            new GenKdConfig.StudentShape(1, 8, 2), GenKdConfig.Regulariser.LINEAR));
     assertOneLine(k0, "prompt tokens (k) must be >= 1");
 
     // a student of another vocabulary

@@ -49,7 +49,8 @@ public final class TinyModels {
   /** Settings for tiny runs: batch 2, 6-token prefixes, 5-token responses, K = 3. */
   public static GenKdConfig config(GenKdMethod method, int steps) {
     return new GenKdConfig(method, steps, 2, 1e-2, 1e-2, 1, 0.01, 1.0, 3,
-        "Suppose you are a student.", 6, 5, 7, 2, new GenKdConfig.StudentShape(1, 8, 2));
+        "Suppose you are a student.", 6, 5, 7, 2, new GenKdConfig.StudentShape(1, 8, 2),
+        GenKdConfig.Regulariser.LINEAR);
   }
 
   /** A corpus of a few dozen documents of every cut kind. */

@@ -29,7 +29,8 @@ import java.util.Locale;
  * student: {layers: 2, width: 128, heads: 4}      # or {init: DIR}: skip the SFT stage
  * sft:     {steps: 1000, batch_size: 16, learning_rate: 0.001}
  * distill: {method: prompt_kd, steps: 100, batch_size: 8, learning_rate: 0.0005,
- *           prompt_learning_rate: 0.001, warmup_steps: 10, prompt_tokens: 7, max_new_tokens: 32}
+ *           prompt_learning_rate: 0.001, warmup_steps: 10, prompt_tokens: 7, max_new_tokens: 32,
+ *           regulariser: linear}                # or constant, off
  * eval:    {prefixes: 500, sampling_seeds: 5}
  * </pre>
  */
@@ -44,7 +45,7 @@ public record GenerativeRunConfig(Task task, Path teacher, Path corpus, Path out
     student = student == null ? new Student(null, null, null, null) : student;
     sft = sft == null ? new Sft(null, null, null) : sft;
     distill = distill == null
-        ? new Distill(null, null, null, null, null, null, null, null, null) : distill;
+        ? new Distill(null, null, null, null, null, null, null, null, null, null) : distill;
     eval = eval == null ? new Eval(null, null) : eval;
   }
 
@@ -58,7 +59,7 @@ public record GenerativeRunConfig(Task task, Path teacher, Path corpus, Path out
 
   public record Distill(String method, Integer steps, Integer batchSize, Double learningRate,
       Double promptLearningRate, Integer warmupSteps, Integer promptTokens, Integer maxNewTokens,
-      Integer checkpointEvery) {}
+      Integer checkpointEvery, String regulariser) {}
 
   public record Eval(Integer prefixes, Integer samplingSeeds) {}
 
@@ -71,7 +72,8 @@ public record GenerativeRunConfig(Task task, Path teacher, Path corpus, Path out
             or(distill.promptLearningRate(), 1e-3), or(distill.warmupSteps(), Math.min(10,
                 steps - 1)), or(distill.promptTokens(), 7), seed)
         .withStudent(shape())
-        .withLengths(48, or(distill.maxNewTokens(), 32), or(distill.checkpointEvery(), 50));
+        .withLengths(48, or(distill.maxNewTokens(), 32), or(distill.checkpointEvery(), 50))
+        .withRegulariser(regulariser(or(distill.regulariser(), "linear")));
   }
 
   /** The SFT stage's settings (a fresh student on the reference continuations). */
@@ -82,6 +84,16 @@ public record GenerativeRunConfig(Task task, Path teacher, Path corpus, Path out
             1e-3, Math.min(50, steps - 1), 7, seed)
         .withStudent(shape())
         .withLengths(48, or(distill.maxNewTokens(), 32), 100);
+  }
+
+  private static GenKdConfig.Regulariser regulariser(String s) {
+    for (GenKdConfig.Regulariser r : GenKdConfig.Regulariser.values()) {
+      if (r.name().equalsIgnoreCase(s.strip())) {
+        return r;
+      }
+    }
+    throw new ConfigException("distill.regulariser: expected linear, constant or off, found '" + s
+        + "'");
   }
 
   private GenKdConfig.StudentShape shape() {

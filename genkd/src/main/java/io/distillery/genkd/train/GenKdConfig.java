@@ -26,11 +26,22 @@ import io.distillery.core.Json;
  * @param seed seeds the student's initial weights, the batches and the samples
  * @param checkpointEvery steps between checkpoints
  * @param student the student's shape when it is not initialised from a folder
+ * @param regulariser how the prompt regulariser KL(p_T′ ‖ p_T) is weighted over the run
  */
 public record GenKdConfig(GenKdMethod method, int steps, int batchSize, double learningRate,
     double promptLearningRate, int warmupSteps, double weightDecay, double gradClip,
     int promptTokens, String promptInit, int maxPrefixTokens, int maxNewTokens, long seed,
-    int checkpointEvery, StudentShape student) {
+    int checkpointEvery, StudentShape student, Regulariser regulariser) {
+
+  /** The weight of the prompt regulariser at step t of T. */
+  public enum Regulariser {
+    /** 1 − t/T, the paper's schedule. */
+    LINEAR,
+    /** 1 throughout (an ablation). */
+    CONSTANT,
+    /** 0: the prompt only chases the student (an ablation). */
+    OFF
+  }
 
   /** A fresh student's decoder shape (context and vocabulary come from the teacher). */
   public record StudentShape(int layers, int width, int heads) {
@@ -68,6 +79,9 @@ public record GenKdConfig(GenKdMethod method, int steps, int batchSize, double l
       throw new ConfigException("weight decay and grad clip must be >= 0, got " + weightDecay
           + " and " + gradClip);
     }
+    if (regulariser == null) {
+      throw new ConfigException("the regulariser schedule must be set (linear, constant, off)");
+    }
     if (promptInit == null || promptInit.isBlank()) {
       throw new ConfigException("the prompt initialisation text must not be empty");
     }
@@ -80,7 +94,8 @@ public record GenKdConfig(GenKdMethod method, int steps, int batchSize, double l
    */
   public static GenKdConfig defaults(GenKdMethod method, int steps, long seed) {
     return new GenKdConfig(method, steps, 8, 5e-4, 1e-3, Math.min(20, steps - 1), 0.01, 1.0, 7,
-        "Suppose you are a student.", 48, 32, seed, 50, new StudentShape(2, 128, 4));
+        "Suppose you are a student.", 48, 32, seed, 50, new StudentShape(2, 128, 4),
+        Regulariser.LINEAR);
   }
 
   /** Warm-up from lr/warmup to lr, then constant. */
@@ -88,27 +103,37 @@ public record GenKdConfig(GenKdMethod method, int steps, int batchSize, double l
     return step < warmupSteps ? lr * (step + 1) / warmupSteps : lr;
   }
 
-  /** The regulariser's weight at step t (0-based): 1 − t/T, from 1 down to 1/T. */
+  /** The regulariser's weight at step t (0-based): linear 1 − t/T (1 down to 1/T), 1 or 0. */
   public double regulariserWeight(int step) {
-    return 1.0 - (double) step / steps;
+    return switch (regulariser) {
+      case LINEAR -> 1.0 - (double) step / steps;
+      case CONSTANT -> 1.0;
+      case OFF -> 0.0;
+    };
   }
 
   public GenKdConfig with(GenKdMethod m, int newSteps, int newBatch, double lr, double promptLr,
       int warmup, int k, long newSeed) {
     return new GenKdConfig(m, newSteps, newBatch, lr, promptLr, warmup, weightDecay, gradClip, k,
-        promptInit, maxPrefixTokens, maxNewTokens, newSeed, checkpointEvery, student);
+        promptInit, maxPrefixTokens, maxNewTokens, newSeed, checkpointEvery, student, regulariser);
   }
 
   public GenKdConfig withStudent(StudentShape shape) {
     return new GenKdConfig(method, steps, batchSize, learningRate, promptLearningRate,
         warmupSteps, weightDecay, gradClip, promptTokens, promptInit, maxPrefixTokens,
-        maxNewTokens, seed, checkpointEvery, shape);
+        maxNewTokens, seed, checkpointEvery, shape, regulariser);
   }
 
   public GenKdConfig withLengths(int prefixTokens, int newTokens, int every) {
     return new GenKdConfig(method, steps, batchSize, learningRate, promptLearningRate,
         warmupSteps, weightDecay, gradClip, promptTokens, promptInit, prefixTokens, newTokens,
-        seed, every, student);
+        seed, every, student, regulariser);
+  }
+
+  public GenKdConfig withRegulariser(Regulariser r) {
+    return new GenKdConfig(method, steps, batchSize, learningRate, promptLearningRate,
+        warmupSteps, weightDecay, gradClip, promptTokens, promptInit, maxPrefixTokens,
+        maxNewTokens, seed, checkpointEvery, student, r);
   }
 
   public ObjectNode toJson() {
@@ -127,6 +152,7 @@ public record GenKdConfig(GenKdMethod method, int steps, int batchSize, double l
     n.put("max_new_tokens", maxNewTokens);
     n.put("seed", seed);
     n.put("checkpoint_every", checkpointEvery);
+    n.put("regulariser", regulariser.name().toLowerCase(java.util.Locale.ROOT));
     ObjectNode s = n.putObject("student");
     s.put("layers", student.layers());
     s.put("width", student.width());
