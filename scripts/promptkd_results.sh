@@ -9,6 +9,8 @@
 #   scripts/promptkd_results.sh [seeds...]    default seeds: 1 2 3
 #   INIT_STEPS=1000 STEPS=100 PREFIXES=500 SAMPLING_SEEDS=5 OUT=runs/promptkd
 #   METHODS="sft word-kd seq-kd reverse-kl prompt-kd"
+#   ABLATIONS="prompt-lr-1e-2 k1 k20 reg-constant reg-off"   PromptKD variants, seed ABLATION_SEED
+#                                     (default 1), same init and budget, rows of the same table
 # Every training run is resumable: rerunning the script skips finished runs and resumes the rest.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -39,6 +41,21 @@ for seed in "${SEEDS[@]}"; do
       --seed "$seed"
     STUDENTS+=(--student "$m=$OUT/seed$seed/$m")
   done
+done
+ABLATION_SEED="${ABLATION_SEED:-1}"
+read -r -a ABLATIONS <<< "${ABLATIONS-prompt-lr-1e-2 k1 k20 reg-constant reg-off}"
+for a in "${ABLATIONS[@]}"; do
+  case "$a" in
+    prompt-lr-1e-2) args=(--prompt-lr 1e-2) ;;
+    k1) args=(--prompt-tokens 1) ;;
+    k20) args=(--prompt-tokens 20) ;;
+    reg-constant) args=(--regulariser constant) ;;
+    reg-off) args=(--regulariser off) ;;
+    *) echo "unknown ablation $a" >&2; exit 2 ;;
+  esac
+  train "$OUT/ablation/$a" --method prompt-kd --student-init "$init" --steps "$STEPS" --warmup 10 \
+    --seed "$ABLATION_SEED" "${args[@]}"
+  STUDENTS+=(--student "prompt-kd, $a=$OUT/ablation/$a")
 done
 {
   echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)  load: $(cut -d' ' -f1-3 /proc/loadavg)  cores: $(nproc)"
