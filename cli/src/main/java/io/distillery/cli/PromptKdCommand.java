@@ -43,7 +43,8 @@ final class PromptKdCommand implements Callable<Integer> {
       description = "General corpus, JSON Lines with 'text' (default: ${DEFAULT-VALUE}).")
   Path corpus;
 
-  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder.")
+  // not picocli-required: a required option here would also be demanded by `promptkd eval`
+  @Option(names = "--out", paramLabel = "DIR", description = "Output folder (required to train).")
   Path out;
 
   @Option(names = "--method", defaultValue = "prompt-kd",
@@ -108,6 +109,9 @@ final class PromptKdCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (out == null) {
+      throw new ParameterException(spec.commandLine(), "Missing required option: '--out=DIR'");
+    }
     GenKdConfig config = GenKdConfig.defaults(GenKdMethod.parse(method), steps, seed)
         .with(GenKdMethod.parse(method), steps, batchSize, lr, promptLr, warmup, promptTokens, seed)
         .withStudent(new GenKdConfig.StudentShape(layers, width, heads))

@@ -56,6 +56,14 @@ class PromptKdCommandTest {
     assertEquals(written, Files.getLastModifiedTime(out.resolve("student/model.onnx")));
     assertEquals(r.out().lines().filter(l -> l.startsWith("| teacher")).count(),
         again.out().lines().filter(l -> l.startsWith("| teacher")).count());
+    // promptkd eval scores the same student on its own, two labels of one folder = two rows
+    CliRun e = CliRun.of("promptkd", "eval", "--teacher", teacher.toString(), "--corpus",
+        corpus.toString(), "--student", "a=" + out.resolve("student"), "--student",
+        "b=" + out.resolve("sft-init"), "--prefixes", "2", "--sampling-seeds", "2",
+        "--max-new-tokens", "8", "--bench-reps", "1", "--out", dir.resolve("eval").toString());
+    assertEquals(0, e.exitCode(), e.err());
+    assertTrue(e.out().contains("| a | 1 x 4 |") && e.out().contains("| b | 1 x 4 |"), e.out());
+    assertTrue(Files.isRegularFile(dir.resolve("eval/results.json")));
   }
 
   @Test
