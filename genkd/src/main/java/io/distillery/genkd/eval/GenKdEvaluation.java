@@ -1,13 +1,19 @@
 package io.distillery.genkd.eval;
 
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
-import ai.djl.training.ParameterStore;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import io.distillery.core.ModelLoadException;
+import io.distillery.export.gpt.GptExporter;
+import io.distillery.train.gpt.GptConfig;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.util.HashMap;
+import java.util.Map;
 import io.distillery.core.ConfigException;
 import io.distillery.genkd.data.InstructionPair;
 import io.distillery.genkd.data.InstructionSet;
-import io.distillery.genkd.loss.TokenKl;
-import io.distillery.genkd.train.ResponseBatch;
 import io.distillery.learn.gpt.GeneratorFolder;
 import io.distillery.runtime.bench.Stats;
 import io.distillery.runtime.generate.Batching;
@@ -19,8 +25,6 @@ import io.distillery.runtime.generate.LmTokenizer;
 import io.distillery.runtime.generate.StopCondition;
 import io.distillery.runtime.session.SessionConfig;
 import io.distillery.runtime.session.SessionFactory;
-import io.distillery.train.gpt.GptModel;
-import io.distillery.train.gpt.GptWeights;
 import io.distillery.train.gpt.TorchThreads;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -35,7 +39,7 @@ import java.util.Locale;
  * cache) samples one response per prefix per sampling seed at temperature 1 without top-k/top-p;
  * ROUGE-L vs the reference continuation and vs the teacher's samples (max over the teacher's
  * samples of the other seeds for the teacher itself, of all seeds for a student); held-out
- * perplexity of the reference responses (DJL forward of the same weights); and new tokens/s at
+ * perplexity of the reference responses (the same ONNX file, ORT); and new tokens/s at
  * batch 16 with the KV cache of the teacher and the first student, alternated in one run.
  */
 public final class GenKdEvaluation {
@@ -164,29 +168,72 @@ public final class GenKdEvaluation {
     return m;
   }
 
-  /** exp(mean −log q) over the reference response tokens (end-of-text included). */
+  /**
+   * exp(mean −log q) over the reference response tokens (end-of-text included), from the
+   * exported model.onnx through ONNX Runtime (empty past, one pair at a time), so the evaluation
+   * process loads no PyTorch: with libtorch loaded after ORT sessions, long evaluations died with
+   * SIGSEGV (2026-12-06).
+   */
   static double perplexity(GeneratorFolder f, List<InstructionPair> eval) {
-    try (NDManager manager = NDManager.newBaseManager()) {
-      GptModel model = new GptModel(f.config());
-      model.initialize(manager);
-      GptWeights.load(model, f.weights(), f.modelFile());
-      ParameterStore ps = new ParameterStore(manager, false);
-      double nats = 0;
-      long tokens = 0;
-      for (int at = 0; at < eval.size(); at += BENCH_BATCH) {
-        List<InstructionPair> part = eval.subList(at, Math.min(eval.size(), at + BENCH_BATCH));
-        try (NDScope scope = new NDScope()) {
-          ResponseBatch b = ResponseBatch.of(manager,
-              part.stream().map(InstructionPair::prefixIds).toList(),
-              part.stream().map(InstructionPair::responseIds).toList());
-          double ce = TokenKl.crossEntropy(model.logits(ps, b.ids(), false), b.targets(),
-              b.mask()).getFloat();
-          nats += ce * b.responseTokens();
-          tokens += b.responseTokens();
+    GptConfig c = f.config();
+    OrtEnvironment env = SessionFactory.environment();
+    double nats = 0;
+    long tokens = 0;
+    try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
+      opts.setIntraOpNumThreads(1);
+      try (OrtSession s = env.createSession(f.modelFile().toString(), opts)) {
+        for (InstructionPair p : eval) {
+          int[] pre = p.prefixIds();
+          int[] resp = p.responseIds();
+          int t = pre.length + resp.length - 1;
+          long[] ids = new long[t];
+          long[] pos = new long[t];
+          long[] mask = new long[t];
+          for (int j = 0; j < t; j++) {
+            ids[j] = j < pre.length ? pre[j] : resp[j - pre.length];
+            pos[j] = j;
+            mask[j] = 1;
+          }
+          Map<String, OnnxTensor> in = new HashMap<>();
+          try {
+            long[] shape = {1, t};
+            in.put("input_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(ids), shape));
+            in.put("position_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(pos), shape));
+            in.put("attention_mask", OnnxTensor.createTensor(env, LongBuffer.wrap(mask), shape));
+            long[] past = {1, c.heads(), 0, c.headDim()};
+            for (int i = 0; i < c.layers(); i++) {
+              in.put(GptExporter.pastKey(i), OnnxTensor.createTensor(env, FloatBuffer.allocate(0),
+                  past));
+              in.put(GptExporter.pastValue(i),
+                  OnnxTensor.createTensor(env, FloatBuffer.allocate(0), past));
+            }
+            try (OrtSession.Result r = s.run(in, java.util.Set.of("logits"))) {
+              FloatBuffer logits = ((OnnxTensor) r.get("logits").get()).getFloatBuffer();
+              int v = c.vocab();
+              for (int j = 0; j < resp.length; j++) {
+                int at = pre.length - 1 + j; // logits at this position predict resp[j]
+                double max = Double.NEGATIVE_INFINITY;
+                for (int k = 0; k < v; k++) {
+                  max = Math.max(max, logits.get(at * v + k));
+                }
+                double z = 0;
+                for (int k = 0; k < v; k++) {
+                  z += Math.exp(logits.get(at * v + k) - max);
+                }
+                nats += max + Math.log(z) - logits.get(at * v + resp[j]);
+                tokens++;
+              }
+            }
+          } finally {
+            in.values().forEach(OnnxTensor::close);
+          }
         }
       }
-      return Math.exp(nats / tokens);
+    } catch (OrtException e) {
+      throw new ModelLoadException(f.modelFile(), "cannot score the references ("
+          + e.getMessage() + ")", e);
     }
+    return Math.exp(nats / tokens);
   }
 
   private static Bench bench(Path teacher, Entry student, List<InstructionPair> eval, int reps,
