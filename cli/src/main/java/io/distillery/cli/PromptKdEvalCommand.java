@@ -49,7 +49,7 @@ final class PromptKdEvalCommand implements Callable<Integer> {
   @Option(names = "--max-new-tokens", defaultValue = "32", description = "Response budget (default: ${DEFAULT-VALUE}).")
   int maxNewTokens;
 
-  @Option(names = "--bench-reps", defaultValue = "5", description = "Timed runs per model (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--bench-reps", defaultValue = "5", description = "Timed runs per model; 0 skips the bench (default: ${DEFAULT-VALUE}).")
   int benchReps;
 
   @Option(names = "--out", paramLabel = "DIR", description = "Folder for results.json and results.md.")

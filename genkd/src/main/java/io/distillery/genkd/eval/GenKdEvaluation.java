@@ -1,19 +1,14 @@
 package io.distillery.genkd.eval;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
-import io.distillery.core.ModelLoadException;
-import io.distillery.export.gpt.GptExporter;
-import io.distillery.train.gpt.GptConfig;
-import java.nio.FloatBuffer;
-import java.nio.LongBuffer;
-import java.util.HashMap;
-import java.util.Map;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.training.ParameterStore;
 import io.distillery.core.ConfigException;
 import io.distillery.genkd.data.InstructionPair;
 import io.distillery.genkd.data.InstructionSet;
+import io.distillery.genkd.sample.GptSampler;
+import io.distillery.genkd.loss.TokenKl;
+import io.distillery.genkd.train.ResponseBatch;
 import io.distillery.learn.gpt.GeneratorFolder;
 import io.distillery.runtime.bench.Stats;
 import io.distillery.runtime.generate.Batching;
@@ -25,6 +20,8 @@ import io.distillery.runtime.generate.LmTokenizer;
 import io.distillery.runtime.generate.StopCondition;
 import io.distillery.runtime.session.SessionConfig;
 import io.distillery.runtime.session.SessionFactory;
+import io.distillery.train.gpt.GptModel;
+import io.distillery.train.gpt.GptWeights;
 import io.distillery.train.gpt.TorchThreads;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -32,14 +29,16 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.SplittableRandom;
 
 /**
  * Scores a teacher and students on the held-out instruction pairs ({@link InstructionSet}, never
- * trained on): each model (its exported ONNX, through ONNX Runtime's {@link CausalLm} with the KV
- * cache) samples one response per prefix per sampling seed at temperature 1 without top-k/top-p;
+ * trained on): each model (its exported ONNX weights, sampled in DJL with the KV cache, see
+ * {@link #samples}) samples one response per prefix per sampling seed at temperature 1 without
+ * top-k/top-p;
  * ROUGE-L vs the reference continuation and vs the teacher's samples (max over the teacher's
  * samples of the other seeds for the teacher itself, of all seeds for a student); held-out
- * perplexity of the reference responses (the same ONNX file, ORT); and new tokens/s at
+ * perplexity of the reference responses (DJL forward of the same weights); and new tokens/s at
  * batch 16 with the KV cache of the teacher and the first student, alternated in one run.
  */
 public final class GenKdEvaluation {
@@ -54,9 +53,9 @@ public final class GenKdEvaluation {
    */
   public record Settings(int prefixes, List<Long> samplingSeeds, int maxNewTokens, int benchReps) {
     public Settings {
-      if (prefixes < 1 || samplingSeeds.isEmpty() || maxNewTokens < 1 || benchReps < 1) {
-        throw new ConfigException("evaluation needs >= 1 prefix, sampling seed, new token and"
-            + " bench repetition, got " + prefixes + ", " + samplingSeeds.size() + ", "
+      if (prefixes < 1 || samplingSeeds.isEmpty() || maxNewTokens < 1 || benchReps < 0) {
+        throw new ConfigException("evaluation needs >= 1 prefix, sampling seed and new token and"
+            + " >= 0 bench repetitions (0 = no bench), got " + prefixes + ", " + samplingSeeds.size() + ", "
             + maxNewTokens + ", " + benchReps);
       }
       samplingSeeds = List.copyOf(samplingSeeds);
@@ -105,31 +104,47 @@ public final class GenKdEvaluation {
       List<List<String>> own = samples(e.dir(), eval, s, factory, session);
       scores.add(score(e.label(), e.dir(), eval, own, teacherSamples, false, log));
     }
-    Bench bench = students.isEmpty() ? null
+    Bench bench = students.isEmpty() || s.benchReps() < 1 ? null
         : bench(teacher, students.get(0), eval, s.benchReps(), factory, session, log);
     return new Report(s, data.heldOut().size(), scores, bench);
   }
 
-  /** [seed][prefix] texts. */
+  /**
+   * [seed][prefix] texts, sampled in DJL ({@link GptSampler}, the ONNX file's weights imported,
+   * KV cache, chunks of 16 prefixes, chunk c of seed k drawn from (k, c)). Evaluations through
+   * ORT's {@link CausalLm} in one long process died with SIGSEGV and no hs_err file on this
+   * machine (2026-12-06, 5 of 7 tries, with and without jemalloc, libjsig or libtorch), so the
+   * samples come from the engine the training processes use; the ORT export of the same weights
+   * equals DJL within 1e-4 ({@code GenKdRunTest}).
+   */
   private static List<List<String>> samples(Path dir, List<InstructionPair> eval, Settings s,
       SessionFactory factory, SessionConfig session) {
-    List<String> labels = new ArrayList<>();
-    List<long[]> ids = new ArrayList<>();
-    for (InstructionPair p : eval) {
-      labels.add(p.prefix());
-      ids.add(Arrays.stream(p.prefixIds()).asLongStream().toArray());
-    }
+    GeneratorFolder f = GeneratorFolder.read(dir);
+    int eos = f.eosId() >= 0 ? f.eosId() : f.config().vocab() - 1;
     List<List<String>> out = new ArrayList<>();
-    try (CausalLm lm = CausalLm.open(dir, factory, session)) {
+    try (NDManager manager = NDManager.newBaseManager();
+        LmTokenizer tok = LmTokenizer.load(f.tokenizerFile())) {
+      GptModel model = new GptModel(f.config());
+      model.initialize(manager);
+      GptWeights.load(model, f.weights(), f.modelFile());
+      GptSampler sampler = new GptSampler(model, manager, eos);
       for (long seed : s.samplingSeeds()) {
-        GenerationConfig g = new GenerationConfig(s.maxNewTokens(), 1.0, 0, 1.0, List.of(), seed,
-            true, CacheMode.ON);
-        // chunks of 16 whose rows stay until the chunk ends: with rows leaving (continuous
-        // batching) the JVM died with SIGSEGV, no hs_err, while the demo teacher sampled 500
-        // prefixes with seed 2 (2026-12-06, three times); results do not depend on the batching
-        out.add(lm.generateIds(labels, ids, g, StopCondition.NEVER,
-            new Batching(BENCH_BATCH, false))
-            .stream().map(Generation::text).toList());
+        List<String> texts = new ArrayList<>();
+        for (int at = 0; at < eval.size(); at += BENCH_BATCH) {
+          List<int[]> prefixes = eval.subList(at, Math.min(eval.size(), at + BENCH_BATCH))
+              .stream().map(InstructionPair::prefixIds).toList();
+          int[][] ys = sampler.sample(prefixes, s.maxNewTokens(),
+              new SplittableRandom(seed * 0x9E3779B97F4A7C15L + at));
+          for (int[] y : ys) {
+            int len = y.length > 0 && y[y.length - 1] == eos ? y.length - 1 : y.length;
+            long[] ids = new long[len];
+            for (int j = 0; j < len; j++) {
+              ids[j] = y[j];
+            }
+            texts.add(tok.decode(ids));
+          }
+        }
+        out.add(texts);
       }
     }
     return out;
@@ -168,72 +183,29 @@ public final class GenKdEvaluation {
     return m;
   }
 
-  /**
-   * exp(mean −log q) over the reference response tokens (end-of-text included), from the
-   * exported model.onnx through ONNX Runtime (empty past, one pair at a time), so the evaluation
-   * process loads no PyTorch: with libtorch loaded after ORT sessions, long evaluations died with
-   * SIGSEGV (2026-12-06).
-   */
+  /** exp(mean −log q) over the reference response tokens (end-of-text included). */
   static double perplexity(GeneratorFolder f, List<InstructionPair> eval) {
-    GptConfig c = f.config();
-    OrtEnvironment env = SessionFactory.environment();
-    double nats = 0;
-    long tokens = 0;
-    try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
-      opts.setIntraOpNumThreads(1);
-      try (OrtSession s = env.createSession(f.modelFile().toString(), opts)) {
-        for (InstructionPair p : eval) {
-          int[] pre = p.prefixIds();
-          int[] resp = p.responseIds();
-          int t = pre.length + resp.length - 1;
-          long[] ids = new long[t];
-          long[] pos = new long[t];
-          long[] mask = new long[t];
-          for (int j = 0; j < t; j++) {
-            ids[j] = j < pre.length ? pre[j] : resp[j - pre.length];
-            pos[j] = j;
-            mask[j] = 1;
-          }
-          Map<String, OnnxTensor> in = new HashMap<>();
-          try {
-            long[] shape = {1, t};
-            in.put("input_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(ids), shape));
-            in.put("position_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(pos), shape));
-            in.put("attention_mask", OnnxTensor.createTensor(env, LongBuffer.wrap(mask), shape));
-            long[] past = {1, c.heads(), 0, c.headDim()};
-            for (int i = 0; i < c.layers(); i++) {
-              in.put(GptExporter.pastKey(i), OnnxTensor.createTensor(env, FloatBuffer.allocate(0),
-                  past));
-              in.put(GptExporter.pastValue(i),
-                  OnnxTensor.createTensor(env, FloatBuffer.allocate(0), past));
-            }
-            try (OrtSession.Result r = s.run(in, java.util.Set.of("logits"))) {
-              FloatBuffer logits = ((OnnxTensor) r.get("logits").get()).getFloatBuffer();
-              int v = c.vocab();
-              for (int j = 0; j < resp.length; j++) {
-                int at = pre.length - 1 + j; // logits at this position predict resp[j]
-                double max = Double.NEGATIVE_INFINITY;
-                for (int k = 0; k < v; k++) {
-                  max = Math.max(max, logits.get(at * v + k));
-                }
-                double z = 0;
-                for (int k = 0; k < v; k++) {
-                  z += Math.exp(logits.get(at * v + k) - max);
-                }
-                nats += max + Math.log(z) - logits.get(at * v + resp[j]);
-                tokens++;
-              }
-            }
-          } finally {
-            in.values().forEach(OnnxTensor::close);
-          }
+    try (NDManager manager = NDManager.newBaseManager()) {
+      GptModel model = new GptModel(f.config());
+      model.initialize(manager);
+      GptWeights.load(model, f.weights(), f.modelFile());
+      ParameterStore ps = new ParameterStore(manager, false);
+      double nats = 0;
+      long tokens = 0;
+      for (int at = 0; at < eval.size(); at += BENCH_BATCH) {
+        List<InstructionPair> part = eval.subList(at, Math.min(eval.size(), at + BENCH_BATCH));
+        try (NDScope scope = new NDScope()) {
+          ResponseBatch b = ResponseBatch.of(manager,
+              part.stream().map(InstructionPair::prefixIds).toList(),
+              part.stream().map(InstructionPair::responseIds).toList());
+          double ce = TokenKl.crossEntropy(model.logits(ps, b.ids(), false), b.targets(),
+              b.mask()).getFloat();
+          nats += ce * b.responseTokens();
+          tokens += b.responseTokens();
         }
       }
-    } catch (OrtException e) {
-      throw new ModelLoadException(f.modelFile(), "cannot score the references ("
-          + e.getMessage() + ")", e);
+      return Math.exp(nats / tokens);
     }
-    return Math.exp(nats / tokens);
   }
 
   private static Bench bench(Path teacher, Entry student, List<InstructionPair> eval, int reps,
