@@ -33,6 +33,7 @@ import picocli.CommandLine.ScopeType;
       GenerateCommand.class,
       TuneGeneratorCommand.class,
       ExportCommand.class,
+      PromptKdCommand.class,
     })
 public final class Cli {
   private Cli() {}

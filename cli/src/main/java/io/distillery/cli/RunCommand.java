@@ -1,5 +1,7 @@
 package io.distillery.cli;
 
+import io.distillery.cli.pipeline.GenerativePipeline;
+import io.distillery.cli.pipeline.GenerativeRunConfig;
 import io.distillery.cli.pipeline.Pipeline;
 import io.distillery.cli.pipeline.RunConfig;
 import io.distillery.cli.pipeline.RunConfigLoader;
@@ -18,7 +20,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "run",
     description = "Run synth -> label -> distil -> export -> bench from one config file (YAML or "
-        + "JSON); rerun the same command to resume after an interruption.")
+        + "JSON); rerun the same command to resume after an interruption. A config with "
+        + "task: {kind: generative} runs SFT init -> PromptKD (or a baseline) -> eval instead.")
 final class RunCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -30,6 +33,10 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (GenerativeRunConfig.isGenerative(config)) {
+      return GenerativeRunOutput.print(new GenerativePipeline(System.err)
+          .run(GenerativeRunConfig.load(config)), json, spec.commandLine().getOut());
+    }
     RunConfig c = RunConfigLoader.load(config);
     Pipeline.Result r = new Pipeline(System.err).run(c);
     PrintWriter w = spec.commandLine().getOut();

@@ -109,6 +109,44 @@ public final class GptModel extends FixedShapeBlock {
   }
 
   /**
+   * Logits with {@code K} continuous prompt vectors before the tokens (soft prompt tuning): the
+   * sequence is {@code [prompt, embed(ids)]} with positions {@code 0..K+T-1} and a causal mask.
+   * Gradients reach {@code prompt} through the frozen or trainable weights alike.
+   *
+   * @param prompt soft prompt {@code [K, C]}, shared by every row
+   * @param ids token ids {@code [B, T]}, {@code K + T <= context}
+   * @return logits {@code [B, K + T, V]} (the first K rows are the prompt positions)
+   */
+  public NDArray logitsAfterPrompt(ParameterStore ps, NDArray prompt, NDArray ids,
+      boolean training) {
+    checkIds(ids);
+    long b = ids.getShape().get(0);
+    int k = (int) prompt.getShape().get(0);
+    int t = (int) ids.getShape().get(1);
+    if (prompt.getShape().dimension() != 2 || prompt.getShape().get(1) != config.width()) {
+      throw new ShapeMismatchException("soft prompt: expected [K, " + config.width() + "], found "
+          + prompt.getShape());
+    }
+    if (k + t > config.context()) {
+      throw new ShapeMismatchException("soft prompt (" + k + ") plus input_ids (" + t
+          + ") exceed the model's context " + config.context());
+    }
+    NDManager m = ids.getManager();
+    NDArray tok = ps.getValue(wte, ids.getDevice(), training);
+    NDArray pos = ps.getValue(wpe, ids.getDevice(), training);
+    NDArray te = Embedding.embedding(ids, tok, SparseFormat.DENSE).singletonOrThrow(); // [B,T,C]
+    NDArray pe = Embedding.embedding(m.arange(0, k + t, 1, DataType.INT64).reshape(1, k + t), pos,
+        SparseFormat.DENSE).singletonOrThrow(); // [1, K+T, C]
+    NDArray p = prompt.expandDims(0).repeat(0, b); // [B, K, C]
+    NDArray h = p.concat(te, 1).add(pe); // [B, K+T, C]
+    NDArray bias = causalAllowed(m, 0, k + t).sub(1f).mul(-MASKED);
+    for (GptBlock block : blocks) {
+      h = block.apply(ps, h, bias, null, null, training).y();
+    }
+    return head(ps, h, training);
+  }
+
+  /**
    * One cached step, exactly the computation of the exported ONNX graph.
    *
    * @param ids new token ids {@code [B, T]}
