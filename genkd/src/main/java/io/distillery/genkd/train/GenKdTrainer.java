@@ -5,15 +5,12 @@ import ai.djl.ndarray.NDScope;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.distillery.core.Json;
+import io.distillery.core.StepLog;
 import io.distillery.genkd.data.InstructionPair;
 import io.distillery.genkd.sample.GptSampler;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -62,7 +59,7 @@ public final class GenKdTrainer {
       log.printf(Locale.ROOT, "[genkd] resumed from %s at step %d/%d%n", state, start,
           config.steps());
     }
-    keepLogLines(logFile, start);
+    StepLog.keepSteps(logFile, start);
     GenKdSteps steps = new GenKdSteps(models, config.gradClip());
     GptSampler student = new GptSampler(models.student(), models.manager(), models.eosId());
     GptSampler teacher = new GptSampler(models.teacher(), models.manager(), models.eosId());
@@ -72,7 +69,7 @@ public final class GenKdTrainer {
     List<Double> recent = new ArrayList<>();
     for (int step = start; step < end; step++) {
       ObjectNode line = step(step, models, steps, student, teacher, train);
-      append(logFile, line);
+      StepLog.append(logFile, line);
       recent.add(line.get("loss").asDouble());
       if (recent.size() > 10) {
         recent.remove(0);
@@ -153,28 +150,6 @@ public final class GenKdTrainer {
 
   private static double mean(List<Double> xs) {
     return xs.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
-  }
-
-  static void keepLogLines(Path file, int steps) {
-    if (!Files.isRegularFile(file)) {
-      return;
-    }
-    try {
-      List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-      Files.write(file, lines.subList(0, Math.min(steps, lines.size())), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(file + ": cannot trim to the checkpoint's steps", e);
-    }
-  }
-
-  private static void append(Path file, ObjectNode line) {
-    try {
-      Files.createDirectories(file.getParent());
-      Files.writeString(file, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-          StandardOpenOption.APPEND);
-    } catch (IOException e) {
-      throw new UncheckedIOException(file + ": cannot append", e);
-    }
   }
 
   static String time(double s) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.distillery.core.Json;
 import io.distillery.core.Sha256;
+import io.distillery.core.StepLog;
 import io.distillery.learn.gpt.GeneratorFolder;
 import io.distillery.learn.gpt.GptPolicy;
 import io.distillery.learn.reward.NoveltyIndex;
@@ -24,7 +25,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -118,7 +118,7 @@ public final class T3Tuner {
         log.printf(Locale.ROOT, "[t3] resumed from %s at step %d/%d%n", stateDir, start,
             config.steps());
       }
-      keepLogLines(logFile, start);
+      StepLog.keepSteps(logFile, start);
       NoveltyIndex novelty = new NoveltyIndex();
       accepted.forEach(novelty::add);
       int end = Math.max(start, Math.min(stopAt, config.steps()));
@@ -126,7 +126,7 @@ public final class T3Tuner {
       for (int step = start; step < end; step++) {
         ObjectNode line = step(step, policy, tok, prompts, teacher, student, reward, filters,
             novelty, accepted, baselines, hasBaseline);
-        append(logFile, line);
+        StepLog.append(logFile, line);
         int done = step + 1;
         if (done % config.checkpointEvery() == 0 || done == end) {
           T3Checkpoint.save(stateDir, policy, config, new T3Checkpoint.State(done, baselines,
@@ -370,28 +370,6 @@ public final class T3Tuner {
       n.put(k, lines.stream().mapToDouble(l -> l.path(k).asDouble()).average().orElse(0));
     }
     return n;
-  }
-
-  private static void keepLogLines(Path file, int steps) {
-    if (!Files.isRegularFile(file)) {
-      return;
-    }
-    try {
-      List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-      Files.write(file, lines.subList(0, Math.min(steps, lines.size())), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(file + ": cannot trim to the checkpoint's steps", e);
-    }
-  }
-
-  private static void append(Path file, ObjectNode line) {
-    try {
-      Files.createDirectories(file.getParent());
-      Files.writeString(file, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-          StandardOpenOption.APPEND);
-    } catch (IOException e) {
-      throw new UncheckedIOException(file + ": cannot append", e);
-    }
   }
 
   private static List<JsonNode> readLog(Path file) {
