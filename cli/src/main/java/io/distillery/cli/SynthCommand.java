@@ -106,6 +106,12 @@ final class SynthCommand implements Callable<Integer> {
       description = "Length filter: longest text in words (default: 120).")
   Integer maxWords;
 
+  @Option(names = "--draw-ahead", negatable = true, fallbackValue = "true",
+      description = "Generate the next batch while the teacher labels this one, generator and"
+          + " teacher on half the cores each; the corpus bytes do not change (default: on for a"
+          + " generator source on 2 or more cores; --no-draw-ahead turns it off).")
+  Boolean drawAhead;
+
   @Option(names = "--json", description = "Print the summary as JSON.")
   boolean json;
 
@@ -118,7 +124,7 @@ final class SynthCommand implements Callable<Integer> {
         ? new RunConfig.Source(RunConfig.SourceKind.generator, source.generator, null, null)
         : new RunConfig.Source(RunConfig.SourceKind.raw_corpus, null, source.corpus, unit);
     RunConfig.Synth settings = new RunConfig.Synth(samples, shardSize, batchSize, rebalance,
-        maxNewTokens, temperature, topP, maxShards, maxChars, maxWords);
+        maxNewTokens, temperature, topP, maxShards, maxChars, maxWords, drawAhead);
     List<String> names = labels == null ? null : labels.stream().map(String::strip).toList();
     SynthSummary s = new SynthStage(teacher, from, RunConfig.Prompts.templates(), names,
         description, seed, settings, out).run(System.err);

@@ -44,7 +44,8 @@ public record RunConfig(
     require(out != null, "out");
     seed = seed == null ? 42L : seed;
     prompts = prompts == null ? Prompts.templates() : prompts;
-    synth = synth == null ? new Synth(null, null, null, null, null, null, null, null, null, null) : synth;
+    synth = synth == null
+        ? new Synth(null, null, null, null, null, null, null, null, null, null, null) : synth;
     student = student == null ? new Student(null, null, null, null, null, null) : student;
     distill = distill == null
         ? new Distill(null, null, null, null, null, null, null, null, null, null) : distill;
@@ -178,11 +179,14 @@ public record RunConfig(
   /**
    * Synth overrides; null = the stage default. {@code maxChars} / {@code maxWords} raise the
    * length filter for long texts (emails). {@code maxShards} stops this invocation after that
-   * many new shards (a rerun continues); it is not part of the run's identity.
+   * many new shards (a rerun continues); it is not part of the run's identity. {@code drawAhead}:
+   * generate the next batch while the teacher labels this one, each on half the cores (null =
+   * wherever it can apply: a generator with fixed prompts, at least 2 cores; the corpus bytes are
+   * the same either way).
    */
   public record Synth(Long samples, Integer shardSize, Integer batchSize, Boolean rebalance,
       Integer maxNewTokens, Double temperature, Double topP, Integer maxShards, Integer maxChars,
-      Integer maxWords) {
+      Integer maxWords, Boolean drawAhead) {
     public Synth {
       require(samples == null || samples >= 1, "synth.samples (>= 1)");
       require(shardSize == null || shardSize >= 1, "synth.shard_size (>= 1)");
@@ -195,10 +199,13 @@ public record RunConfig(
       require(maxWords == null || maxWords >= 1, "synth.max_words (>= 1)");
     }
 
-    /** This section without the per-invocation limit, for the run's fingerprint. */
+    /**
+     * This section without what does not change the corpus bytes (the per-invocation shard limit,
+     * drawing ahead), for the run's fingerprint.
+     */
     Synth identity() {
       return new Synth(samples, shardSize, batchSize, rebalance, maxNewTokens, temperature, topP,
-          null, maxChars, maxWords);
+          null, maxChars, maxWords, null);
     }
   }
 

@@ -8,6 +8,7 @@ import io.distillery.runtime.classify.ClassifierModel;
 import io.distillery.runtime.session.SessionConfig;
 import io.distillery.runtime.session.SessionFactory;
 import io.distillery.synth.filter.FilterConfig;
+import io.distillery.synth.pipeline.SynthClock;
 import io.distillery.synth.pipeline.SynthConfig;
 import io.distillery.synth.pipeline.SynthSummary;
 import io.distillery.synth.pipeline.Synthesizer;
@@ -55,14 +56,47 @@ public record SynthStage(Path teacher, RunConfig.Source source, RunConfig.Prompt
   /** Writes (or continues) the corpus; progress goes to {@code log}. */
   public SynthSummary run(PrintStream log) {
     SessionFactory sessions = new SessionFactory();
+    int cores = Runtime.getRuntime().availableProcessors();
+    boolean ahead = drawsAhead(cores);
+    if (ahead) {
+      log.printf("[synth] draw ahead: the generator (%d thread(s)) writes the next batch while the"
+          + " teacher (%d) labels this one%n", generatorThreads(cores), cores - generatorThreads(cores));
+    }
+    // drawing ahead, each session gets its share of the cores; in line, each gets them all
+    SessionConfig teacherSessions = ahead
+        ? SessionConfig.cpu().withIntraOpThreads(cores - generatorThreads(cores)) : SessionConfig.cpu();
+    SessionConfig generatorSessions = ahead
+        ? SessionConfig.cpu().withIntraOpThreads(generatorThreads(cores)) : SessionConfig.cpu();
     try (ClassifierModel model =
-        ClassifierModel.open(teacher, sessions, SessionConfig.cpu(), BatchConfig.defaults())) {
+        ClassifierModel.open(teacher, sessions, teacherSessions, BatchConfig.defaults())) {
       TaskSpec task = task(model);
       SynthConfig config = config(task);
-      try (OpenSource open = openSource(task, config, sessions, model, log)) {
-        return new Synthesizer(log, 2.0).synthesize(config, open.source(), model, corpus);
+      try (OpenSource open = openSource(task, config, sessions, generatorSessions, model, log)) {
+        Synthesizer synthesizer = new Synthesizer(log, 2.0, new SynthClock(), ahead);
+        SynthSummary summary = synthesizer.synthesize(config, open.source(), model, corpus);
+        if (ahead) {
+          log.printf("[synth] draw ahead: %d batches generated while the teacher labelled the one"
+              + " before%n", synthesizer.batchesDrawnAhead());
+        }
+        return summary;
       }
     }
+  }
+
+  /**
+   * Whether this stage draws ahead: only a generator with fixed prompts can (a learning prompter
+   * needs each batch's labels before it writes the next; a mix's corpus part costs no generation),
+   * and only with a core for each side. Off when {@code synth.draw_ahead} is false.
+   */
+  boolean drawsAhead(int cores) {
+    boolean possible = source.kind() == RunConfig.SourceKind.generator && source.mix() == null
+        && prompts.kind() == RunConfig.PromptKind.templates && cores >= 2;
+    return possible && !Boolean.FALSE.equals(settings.drawAhead());
+  }
+
+  /** The generator's half of the cores (the larger half: generation is the longer stage). */
+  static int generatorThreads(int cores) {
+    return (cores + 1) / 2;
   }
 
   /** The task: the given labels (checked against the teacher's id2label) or the teacher's. */
@@ -121,7 +155,7 @@ public record SynthStage(Path teacher, RunConfig.Source source, RunConfig.Prompt
   }
 
   private OpenSource openSource(TaskSpec task, SynthConfig config, SessionFactory sessions,
-      ClassifierModel teacherModel, PrintStream log) {
+      SessionConfig generatorSessions, ClassifierModel teacherModel, PrintStream log) {
     if (source.kind() == RunConfig.SourceKind.raw_corpus) {
       RawCorpusSource raw = RawCorpusSource.open(source.corpus(), source.unit() == RunConfig.Unit.line
           ? RawCorpusSource.Unit.LINE : RawCorpusSource.Unit.SENTENCE);
@@ -139,7 +173,8 @@ public record SynthStage(Path teacher, RunConfig.Source source, RunConfig.Prompt
       }
       return new OpenSource(raw, List.of());
     }
-    OpenSource generated = openGenerator(task, config, sessions, teacherModel, log);
+    OpenSource generated = openGenerator(task, config, sessions, generatorSessions, teacherModel,
+        log);
     RunConfig.Mix mix = source.mix();
     if (mix == null) {
       return generated;
@@ -159,9 +194,9 @@ public record SynthStage(Path teacher, RunConfig.Source source, RunConfig.Prompt
   }
 
   private OpenSource openGenerator(TaskSpec task, SynthConfig config, SessionFactory sessions,
-      ClassifierModel teacherModel, PrintStream log) {
+      SessionConfig generatorSessions, ClassifierModel teacherModel, PrintStream log) {
     CausalLmGenerator generator =
-        CausalLmGenerator.open(source.generator(), sessions, SessionConfig.cpu());
+        CausalLmGenerator.open(source.generator(), sessions, generatorSessions);
     try {
       if (prompts.kind() == RunConfig.PromptKind.templates) {
         PromptStrategy fixed = source.corpus() == null ? new TemplatePrompts(task)
