@@ -54,6 +54,17 @@ final class BenchSynthCommand implements Callable<Integer> {
       + "teacher labels this one (same corpus bytes).")
   boolean drawAhead;
 
+  @Option(names = "--ahead-batch-sizes", split = ",", paramLabel = "N[,N...]",
+      description = "With --draw-ahead: also draw ahead with these draw sizes (larger draws give"
+          + " the teacher longer, length-sorted label calls; other draws write other texts)"
+          + " (default: none).")
+  List<Integer> aheadBatchSizes = List.of();
+
+  @Option(names = "--label-teacher", paramLabel = "DIR", description = "With --draw-ahead: also"
+      + " draw ahead labelling with this classifier folder, e.g. the teacher's int8 export"
+      + " (distillery export --int8), at every draw size (default: none).")
+  Path labelTeacher;
+
   @Option(names = "--out", paramLabel = "FILE", description = "Also write the report as JSON to this file.")
   Path out;
 
@@ -63,7 +74,7 @@ final class BenchSynthCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     SynthBench.Report report = new SynthBench(System.err).run(new SynthBench.Config(generator,
-        teacher, samples, reps, batchSize, rows, seed, drawAhead));
+        teacher, samples, reps, batchSize, rows, seed, drawAhead, aheadBatchSizes, labelTeacher));
     String asJson = Json.MAPPER.writeValueAsString(report);
     if (out != null) {
       AtomicFiles.writeString(out, asJson + "\n");

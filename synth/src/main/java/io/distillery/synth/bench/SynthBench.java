@@ -64,24 +64,41 @@ public final class SynthBench {
    * @param seed run seed
    * @param drawAhead also measure the first new path with generator and teacher on one intra-op
    *     thread each, in line and with the next batch drawn while the teacher labels
+   * @param aheadBatchSizes with {@code drawAhead}: also draw ahead with these draw sizes (larger
+   *     draws give the teacher longer, length-sorted label calls; other draws, other texts)
+   * @param labelTeacher with {@code drawAhead}: also draw ahead labelling with this classifier
+   *     (e.g. the int8 export of the teacher) at every draw size; null = none
    */
   public record Config(Path generator, Path teacher, long samples, int reps, int batchSize,
-      List<Integer> rows, long seed, boolean drawAhead) {
+      List<Integer> rows, long seed, boolean drawAhead, List<Integer> aheadBatchSizes,
+      Path labelTeacher) {
     /** Without the draw-ahead paths. */
     public Config(Path generator, Path teacher, long samples, int reps, int batchSize,
         List<Integer> rows, long seed) {
       this(generator, teacher, samples, reps, batchSize, rows, seed, false);
     }
 
+    /** Draw-ahead paths at the one draw size, with the teacher only. */
+    public Config(Path generator, Path teacher, long samples, int reps, int batchSize,
+        List<Integer> rows, long seed, boolean drawAhead) {
+      this(generator, teacher, samples, reps, batchSize, rows, seed, drawAhead, List.of(), null);
+    }
+
 
     public Config {
       if (samples < 1 || reps < 1 || batchSize < 1 || rows.isEmpty()
-          || rows.stream().anyMatch(r -> r < 0)) {
+          || rows.stream().anyMatch(r -> r < 0) || aheadBatchSizes.stream().anyMatch(b -> b < 1)) {
         throw new ConfigException("bench synth: samples, reps and batch size must be >= 1 and"
             + " rows >= 0 (0 = the whole draw), got samples " + samples + ", reps " + reps
-            + ", batch size " + batchSize + ", rows " + rows);
+            + ", batch size " + batchSize + ", rows " + rows + ", draw-ahead batch sizes "
+            + aheadBatchSizes);
+      }
+      if (!drawAhead && (!aheadBatchSizes.isEmpty() || labelTeacher != null)) {
+        throw new ConfigException("bench synth: other draw sizes and a label teacher are"
+            + " draw-ahead paths; add --draw-ahead");
       }
       rows = List.copyOf(rows);
+      aheadBatchSizes = List.copyOf(aheadBatchSizes);
     }
   }
 
@@ -97,13 +114,15 @@ public final class SynthBench {
    * @param tokensKept of those, the tokens inside the candidates' cut texts
    * @param discardedShare {@code 1 - kept / generated}
    * @param medianSeconds median seconds per phase (generate, filter, label, write, other, total)
-   * @param sameTextsAsOld whether the corpus texts equal the old path's, in order
+   * @param batchSize candidates per draw
+   * @param sameTextsAsOld whether the corpus texts equal, in order, those of the first path with
+   *     the same draw size (the old path's at the config's draw size)
    * @param labelSurplus candidates per run the teacher labelled and rebalancing then dropped (their
    *     label already had its share): generated and labelled for nothing
    * @param batchesDrawnAhead batches per run generated while the teacher labelled the previous one
    */
-  public record PathResult(String name, double medianSamplesPerSec, double[] samplesPerSec,
-      long samples, long candidates, long tokensGenerated, long tokensKept,
+  public record PathResult(String name, int batchSize, double medianSamplesPerSec,
+      double[] samplesPerSec, long samples, long candidates, long tokensGenerated, long tokensKept,
       double discardedShare, Map<String, Double> medianSeconds, boolean sameTextsAsOld,
       long labelSurplus, long batchesDrawnAhead) {}
 
@@ -127,9 +146,9 @@ public final class SynthBench {
    *     default, every core)
    */
   private record Variant(String name, GeneratorSource.Decoding decoding, Batching batching,
-      boolean oneThreadEach, boolean drawAhead) {
-    Variant(String name, GeneratorSource.Decoding decoding, Batching batching) {
-      this(name, decoding, batching, false, false);
+      boolean oneThreadEach, boolean drawAhead, int batchSize, boolean labelTeacher) {
+    Variant(String name, GeneratorSource.Decoding decoding, Batching batching, int batchSize) {
+      this(name, decoding, batching, false, false, batchSize, false);
     }
   }
 
@@ -162,19 +181,33 @@ public final class SynthBench {
     // the old path as it was: every row generated to the limit or end of text, finished rows
     // kept in the batch until the last one ends, then cut
     variants.add(new Variant("old: full length, fixed batch, then cut",
-        GeneratorSource.Decoding.FULL_THEN_CUT, Batching.fixed()));
+        GeneratorSource.Decoding.FULL_THEN_CUT, Batching.fixed(), c.batchSize()));
     for (int r : c.rows()) {
       variants.add(new Variant("new: stop at cut, rows " + (r == 0 ? "= draw" : String.valueOf(r)),
-          GeneratorSource.Decoding.STOP_AT_CUT, r == 0 ? Batching.all() : Batching.rows(r)));
+          GeneratorSource.Decoding.STOP_AT_CUT, r == 0 ? Batching.all() : Batching.rows(r),
+          c.batchSize()));
     }
     if (c.drawAhead()) {
       int r = c.rows().get(0);
       Batching b = r == 0 ? Batching.all() : Batching.rows(r);
       String rows = r == 0 ? "= draw" : String.valueOf(r);
       variants.add(new Variant("new, rows " + rows + ", 1+1 threads, in line",
-          GeneratorSource.Decoding.STOP_AT_CUT, b, true, false));
+          GeneratorSource.Decoding.STOP_AT_CUT, b, true, false, c.batchSize(), false));
       variants.add(new Variant("new, rows " + rows + ", 1+1 threads, draw ahead",
-          GeneratorSource.Decoding.STOP_AT_CUT, b, true, true));
+          GeneratorSource.Decoding.STOP_AT_CUT, b, true, true, c.batchSize(), false));
+      List<Integer> sizes = new ArrayList<>(List.of(c.batchSize()));
+      c.aheadBatchSizes().stream().filter(x -> !sizes.contains(x)).forEach(sizes::add);
+      for (int size : sizes) {
+        if (size != c.batchSize()) {
+          variants.add(new Variant("new, draw " + size + ", rows " + rows + ", 1+1 threads, draw"
+              + " ahead", GeneratorSource.Decoding.STOP_AT_CUT, b, true, true, size, false));
+        }
+        if (c.labelTeacher() != null) {
+          variants.add(new Variant("new, draw " + size + ", rows " + rows + ", 1+1 threads, draw"
+              + " ahead, label teacher " + c.labelTeacher().getFileName(),
+              GeneratorSource.Decoding.STOP_AT_CUT, b, true, true, size, true));
+        }
+      }
     }
     SessionFactory sessions = new SessionFactory();
     Path scratch = tempDir();
@@ -185,17 +218,20 @@ public final class SynthBench {
             SessionConfig.cpu());
         ClassifierModel teacher1 = c.drawAhead() ? ClassifierModel.open(c.teacher(), sessions,
             split, BatchConfig.defaults()) : null;
+        ClassifierModel other1 = c.labelTeacher() != null ? ClassifierModel.open(c.labelTeacher(),
+            sessions, split, BatchConfig.defaults()) : null;
         CausalLmGenerator generator1 = c.drawAhead() ? CausalLmGenerator.open(c.generator(),
             sessions, split) : null) {
       Models shared = new Models(teacher, generator);
       Models oneEach = new Models(teacher1, generator1);
+      Models otherTeacher = new Models(other1, generator1);
       TaskSpec task = new TaskSpec(teacher.labels().names(), description(teacher));
-      SynthConfig config = settings.apply(SynthConfig.defaults(task, c.samples()).withSeed(c.seed())
+      SynthConfig base = settings.apply(SynthConfig.defaults(task, c.samples()).withSeed(c.seed())
           .withBatchSize(c.batchSize()));
       // warm-up: JIT, ORT allocations, every path once on a small target
       for (Variant v : variants) {
-        once(v, config.withTargetSamples(Math.min(c.samples(), 64)),
-            v.oneThreadEach() ? oneEach : shared, scratch, new Runs());
+        once(v, base.withBatchSize(v.batchSize()).withTargetSamples(Math.min(c.samples(), 64)),
+            models(v, shared, oneEach, otherTeacher), scratch, new Runs());
       }
       String loadBefore = load();
       List<Runs> runs = new ArrayList<>();
@@ -203,7 +239,8 @@ public final class SynthBench {
       for (int rep = 0; rep < c.reps(); rep++) {
         for (int k = 0; k < variants.size(); k++) {
           int i = rep % 2 == 0 ? k : variants.size() - 1 - k; // alternate the order
-          once(variants.get(i), config, variants.get(i).oneThreadEach() ? oneEach : shared,
+          Variant v = variants.get(i);
+          once(v, base.withBatchSize(v.batchSize()), models(v, shared, oneEach, otherTeacher),
               scratch, runs.get(i));
           log.printf(Locale.ROOT, "bench synth: rep %d/%d %-34s %7.1f samples/s%n", rep + 1,
               c.reps(), variants.get(i).name(), last(runs.get(i).rates));
@@ -212,7 +249,12 @@ public final class SynthBench {
       String loadAfter = load();
       List<PathResult> results = new ArrayList<>();
       for (int i = 0; i < variants.size(); i++) {
-        results.add(result(variants.get(i), runs.get(i), runs.get(0).texts));
+        int size = variants.get(i).batchSize();
+        int ref = 0;
+        while (variants.get(ref).batchSize() != size) {
+          ref++;
+        }
+        results.add(result(variants.get(i), runs.get(i), runs.get(ref).texts));
       }
       Map<String, Double> speedup = new LinkedHashMap<>();
       PathResult best = null;
@@ -223,13 +265,17 @@ public final class SynthBench {
         }
       }
       return new Report(c.generator().toString(), c.teacher().toString(), c.samples(), c.reps(),
-          c.batchSize(), config.generation().maxNewTokens(), c.seed(),
+          c.batchSize(), base.generation().maxNewTokens(), c.seed(),
           Runtime.getRuntime().availableProcessors(), loadBefore, loadAfter, results, speedup,
           best.medianSamplesPerSec() >= TARGET_SAMPLES_PER_SEC,
           best.discardedShare() <= TARGET_DISCARDED_SHARE);
     } finally {
       delete(scratch);
     }
+  }
+
+  private static Models models(Variant v, Models shared, Models oneEach, Models otherTeacher) {
+    return v.labelTeacher() ? otherTeacher : v.oneThreadEach() ? oneEach : shared;
   }
 
   private static void once(Variant v, SynthConfig config, Models models, Path scratch, Runs into) {
@@ -269,7 +315,8 @@ public final class SynthBench {
     Map<String, Double> medians = new LinkedHashMap<>();
     r.seconds.forEach((k, xs) -> medians.put(k, Stats.median(toArray(xs))));
     double[] rates = toArray(r.rates);
-    return new PathResult(v.name(), Stats.median(rates), rates, r.samples, r.candidates,
+    return new PathResult(v.name(), v.batchSize(), Stats.median(rates), rates, r.samples,
+        r.candidates,
         r.generated, r.kept, r.generated == 0 ? 0 : 1 - r.kept / (double) r.generated, medians,
         r.texts.equals(oldTexts), r.labelSurplus, r.drawnAhead);
   }
@@ -283,7 +330,7 @@ public final class SynthBench {
         r.cores(), r.loadBefore(), r.loadAfter()));
     b.append("| path | samples/s | (min..max) | candidates | label surplus | tokens generated |"
         + " kept | discarded | generate s | filter s | label s | write s | other s | total s |"
-        + " same texts |\n");
+        + " same texts* |\n");
     b.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (PathResult p : r.paths()) {
       double[] s = p.samplesPerSec().clone();
@@ -298,6 +345,7 @@ public final class SynthBench {
           p.sameTextsAsOld() ? "yes" : "no"));
     }
     b.append('\n');
+    b.append("*same texts, in order, as the first path with the same draw size.\n");
     if (r.paths().stream().anyMatch(p -> p.batchesDrawnAhead() > 0)) {
       b.append("Draw ahead: generate and label overlap, so their seconds add up to more than the"
           + " total (\"other\" goes negative).\n");

@@ -50,4 +50,26 @@ class SynthBenchTest {
     assertTrue(md.contains("label surplus") && md.contains("draw ahead"), md);
     assertTrue(log.toString().contains("rep 1/1"), log.toString());
   }
+
+  @Test
+  void drawsAheadAtOtherDrawSizesAndWithAnotherLabelTeacher() {
+    FilterConfig loose = new FilterConfig(2, 200, 1, 60, 0, 0, true, true, 3, 0.8, 10_000);
+    SynthBench.Report r = new SynthBench(new PrintStream(new ByteArrayOutputStream(), true)).run(
+        new SynthBench.Config(TinyGenerator.folder(), TinyTeacher.folder(), 24, 1, 8,
+            List.of(0), 5, true, List.of(12), TinyTeacher.folder()),
+        c -> c.withFilters(loose)
+            .withGeneration(new GenerationSettings(32, 1.0, 0, 1.0, List.of(), 4, 16)));
+    // old, rows = draw, in line, ahead; label teacher at 8; ahead and label teacher at 12
+    assertEquals(7, r.paths().size(), r.paths().toString());
+    List<SynthBench.PathResult> at12 = r.paths().stream().filter(p -> p.batchSize() == 12).toList();
+    assertEquals(2, at12.size());
+    for (SynthBench.PathResult p : r.paths()) {
+      assertEquals(24, p.samples(), p.name());
+      // the same classifier under another name labels alike, so every path keeps its draw's texts
+      assertTrue(p.sameTextsAsOld(), p.name());
+    }
+    assertTrue(at12.get(1).name().contains("label teacher"), at12.get(1).name());
+    assertTrue(at12.get(0).batchesDrawnAhead() > 0 || at12.get(0).candidates() <= 24,
+        at12.get(0).toString());
+  }
 }
