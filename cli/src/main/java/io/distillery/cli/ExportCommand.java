@@ -2,7 +2,6 @@ package io.distillery.cli;
 
 import io.distillery.cli.pipeline.GeneratorReexport;
 import io.distillery.cli.pipeline.StudentReexport;
-import io.distillery.core.BadInputException;
 import io.distillery.core.Json;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -26,7 +25,8 @@ final class ExportCommand implements Callable<Integer> {
   @Option(names = "--model", required = true, description = "fp32 classifier folder (model.onnx, tokenizer.json, config.json).")
   Path model;
 
-  @Option(names = "--int8", description = "Quantise to int8 (DynamicQuantizeLinear + MatMulInteger; ONNX Runtime fuses them).")
+  @Option(names = "--int8", description = "Quantise to int8 (DynamicQuantizeLinear + MatMulInteger; ONNX Runtime fuses them); for a"
+      + " generator, its block and logits-head MatMuls.")
   boolean int8;
 
   @Option(names = "--out", description = "Output folder (default: the model folder's name + '-int8' or '-export', beside it).")
@@ -39,12 +39,10 @@ final class ExportCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Path target = out != null ? out : StudentReexport.defaultOut(model, int8);
     if (GeneratorReexport.isGenerator(model)) {
-      if (int8) {
-        throw BadInputException.of(model, "is a generator; --int8 applies to classifier folders");
-      }
-      long bytes = GeneratorReexport.write(model, target);
-      spec.commandLine().getOut().printf(Locale.ROOT, "generator: %s; model.onnx %.1f MB%n",
-          target, bytes / 1e6);
+      long bytes = int8 ? GeneratorReexport.writeInt8(model, target)
+          : GeneratorReexport.write(model, target);
+      spec.commandLine().getOut().printf(Locale.ROOT, "%s: %s; model.onnx %.1f MB%n",
+          int8 ? "int8 generator" : "generator", target, bytes / 1e6);
       return 0;
     }
     StudentReexport.Summary s = StudentReexport.write(model, target, int8);

@@ -1,10 +1,12 @@
 package io.distillery.cli.pipeline;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.distillery.core.AtomicFiles;
 import io.distillery.core.BadInputException;
 import io.distillery.core.Json;
 import io.distillery.export.check.OnnxChecker;
 import io.distillery.export.graph.OnnxModels;
+import io.distillery.export.quantize.DynamicInt8Quantizer;
 import io.distillery.learn.gpt.GeneratorFolder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -32,6 +34,40 @@ public final class GeneratorReexport {
       return Json.MAPPER.readTree(config.toFile()).path("model_type").asText().equals("gpt2");
     } catch (IOException e) {
       return false;
+    }
+  }
+
+  /**
+   * Writes the re-exported generator into {@code out}, then quantises its MatMul weights to int8
+   * ({@link DynamicInt8Quantizer}: the four matrices of every block and the tied logits head; the
+   * token table stays fp32 for the lookup); returns its model.onnx size.
+   *
+   * @throws BadInputException if the source model is already int8
+   */
+  public static long writeInt8(Path source, Path out) {
+    Path sourceModel = source.resolve("model.onnx");
+    OnnxModels.read(sourceModel).getMetadataPropsList().stream()
+        .filter(e -> e.getKey().equals(DynamicInt8Quantizer.METADATA_KEY)).findFirst()
+        .ifPresent(e -> {
+          throw BadInputException.of(sourceModel, "already quantised (" + e.getKey() + " = "
+              + e.getValue() + "); quantise the fp32 generator");
+        });
+    write(source, out);
+    Path model = out.resolve("model.onnx");
+    DynamicInt8Quantizer.Result r = DynamicInt8Quantizer.quantize(OnnxModels.read(model), model);
+    OnnxModels.write(r.model(), model);
+    try {
+      Path recipeFile = out.resolve("recipe.json");
+      ObjectNode recipe = (ObjectNode) Json.MAPPER.readTree(recipeFile.toFile());
+      recipe.put("quantization", DynamicInt8Quantizer.METADATA_VALUE);
+      AtomicFiles.writeString(recipeFile, Json.MAPPER.writerWithDefaultPrettyPrinter()
+          .writeValueAsString(recipe) + "\n");
+      if (OnnxChecker.isAvailable()) {
+        OnnxChecker.check(model);
+      }
+      return Files.size(model);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

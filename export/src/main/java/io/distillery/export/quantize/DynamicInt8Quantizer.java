@@ -15,6 +15,7 @@ import io.distillery.export.onnx.OnnxProto.StringStringEntryProto;
 import io.distillery.export.onnx.OnnxProto.TensorProto;
 import io.distillery.export.onnx.OnnxProto.ValueInfoProto;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -37,7 +38,9 @@ import java.util.Set;
  * one DynamicQuantizeLinear per MatMul, the scale product as {@code Mul(xs, Ws)}). A weight is
  * rewritten only when it is a 2-D float initializer that one node reads, and a table only when it
  * has at least {@value #MIN_TABLE_ROWS} rows (a vocabulary: a position table saves little and
- * costs three more nodes per call); everything else (the attention's activation-by-activation
+ * costs three more nodes per call). A tied output head, {@code MatMul(x, Transpose(E))} with E
+ * also read by the embedding Gather (a GPT's logits), gets its own int8 copy of E transposed and
+ * E stays fp32 for the lookup. Everything else (the attention's activation-by-activation
  * MatMuls, biases, layer norms) stays fp32.
  */
 public final class DynamicInt8Quantizer {
@@ -113,10 +116,29 @@ public final class DynamicInt8Quantizer {
       n.getInputList().forEach(i -> reads.merge(i, 1, Integer::sum));
     }
     source.getOutputList().forEach(v -> reads.merge(v.getName(), 1, Integer::sum));
+    Map<String, String> transposed = transposedHeads(reads);
     for (NodeProto n : source.getNodeList()) {
+      if (isTranspose(n) && transposed.containsKey(n.getOutput(0))) {
+        continue; // its MatMul reads an int8 copy of the transposed table instead
+      }
       if (n.getOpType().equals(Op.MATMUL.onnxName()) && n.getDomain().isEmpty()
+          && transposed.containsKey(n.getInput(1))) {
+        WeightTensor w = floats.get(transposed.get(n.getInput(1)));
+        int rows = (int) w.shape()[0];
+        int cols = (int) w.shape()[1];
+        float[] t = new float[rows * cols];
+        for (int r = 0; r < rows; r++) {
+          for (int c = 0; c < cols; c++) {
+            t[c * rows + r] = w.values()[r * cols + c];
+          }
+        }
+        // the table itself stays fp32 for the other nodes that read it (the embedding lookup)
+        matMul(n, Int8Matrix.perColumn(t, cols, rows), transposed.get(n.getInput(1)) + "_T", false);
+      } else if (n.getOpType().equals(Op.MATMUL.onnxName()) && n.getDomain().isEmpty()
           && quantisable(n.getInput(1), reads) && !floats.containsKey(n.getInput(0))) {
-        matMul(n);
+        WeightTensor w = floats.get(n.getInput(1));
+        matMul(n, Int8Matrix.perColumn(w.values(), (int) w.shape()[0], (int) w.shape()[1]),
+            n.getInput(1), true);
       } else if (n.getOpType().equals(Op.GATHER.onnxName()) && n.getDomain().isEmpty()
           && axis(n) == 0 && quantisable(n.getInput(0), reads)
           && floats.get(n.getInput(0)).shape()[0] >= MIN_TABLE_ROWS) {
@@ -133,17 +155,52 @@ public final class DynamicInt8Quantizer {
     out.clearInput().addAllInput(inputs); // IR < 4 lists initializers as inputs too
   }
 
+  /**
+   * Tied output heads: {@code MatMul(x, Transpose(E, perm [1, 0]))} with E a 2-D float initializer
+   * that other nodes also read (a GPT's token table, looked up by Gather and multiplied for the
+   * logits). Maps each such Transpose output, read by that MatMul alone, to E.
+   */
+  private Map<String, String> transposedHeads(Map<String, Integer> reads) {
+    Map<String, String> candidates = new HashMap<>();
+    for (NodeProto n : source.getNodeList()) {
+      WeightTensor w = isTranspose(n) ? floats.get(n.getInput(0)) : null;
+      if (w != null && w.shape().length == 2 && reads.getOrDefault(n.getOutput(0), 0) == 1
+          && Arrays.equals(perm(n), new long[] {1, 0})) {
+        candidates.put(n.getOutput(0), n.getInput(0));
+      }
+    }
+    Map<String, String> heads = new HashMap<>();
+    for (NodeProto n : source.getNodeList()) {
+      if (n.getOpType().equals(Op.MATMUL.onnxName()) && n.getDomain().isEmpty()
+          && candidates.containsKey(n.getInput(1)) && !floats.containsKey(n.getInput(0))) {
+        heads.put(n.getInput(1), candidates.get(n.getInput(1)));
+      }
+    }
+    return heads;
+  }
+
+  private static boolean isTranspose(NodeProto n) {
+    return n.getOpType().equals(Op.TRANSPOSE.onnxName()) && n.getDomain().isEmpty();
+  }
+
+  private static long[] perm(NodeProto n) {
+    return n.getAttributeList().stream().filter(a -> a.getName().equals("perm")).findFirst()
+        .map(a -> a.getIntsList().stream().mapToLong(Long::longValue).toArray())
+        .orElse(new long[0]);
+  }
+
   private boolean quantisable(String name, Map<String, Integer> reads) {
     WeightTensor w = floats.get(name);
     return w != null && w.shape().length == 2 && reads.getOrDefault(name, 0) == 1;
   }
 
-  /** MatMul(x, W) → DynamicQuantizeLinear, MatMulInteger, Cast, Mul(xs, Ws), Mul. */
-  private void matMul(NodeProto n) {
-    WeightTensor w = floats.get(n.getInput(1));
-    Int8Matrix q = Int8Matrix.perColumn(w.values(), (int) w.shape()[0], (int) w.shape()[1]);
-    String weights = addInt8(n.getInput(1), q, new long[] {q.rows(), q.cols()});
-    String scales = addScales(n.getInput(1), q.scales(), q.cols());
+  /**
+   * MatMul(x, W) → DynamicQuantizeLinear, MatMulInteger, Cast, Mul(xs, Ws), Mul, with {@code q}
+   * the int8 W; {@code replaces}: the fp32 weight {@code weightName} goes (nothing else reads it).
+   */
+  private void matMul(NodeProto n, Int8Matrix q, String weightName, boolean replaces) {
+    String weights = addInt8(weightName, q, new long[] {q.rows(), q.cols()}, replaces);
+    String scales = addScales(weightName, q.scales(), q.cols());
     String base = n.getName().isEmpty() ? n.getInput(1) : n.getName();
     String xq = fresh(base + "_x_int8");
     String xs = fresh(base + "_x_scale");
@@ -165,7 +222,7 @@ public final class DynamicInt8Quantizer {
   private void gather(NodeProto n) {
     WeightTensor w = floats.get(n.getInput(0));
     Int8Matrix q = Int8Matrix.perRow(w.values(), (int) w.shape()[0], (int) w.shape()[1]);
-    String table = addInt8(n.getInput(0), q, new long[] {q.rows(), q.cols()});
+    String table = addInt8(n.getInput(0), q, new long[] {q.rows(), q.cols()}, true);
     String scales = addScales(n.getInput(0), q.scales(), q.rows(), 1);
     String base = n.getName().isEmpty() ? n.getInput(0) : n.getName();
     String rows = fresh(base + "_int8_rows");
@@ -180,11 +237,13 @@ public final class DynamicInt8Quantizer {
     gathers++;
   }
 
-  private String addInt8(String weightName, Int8Matrix q, long[] dims) {
+  private String addInt8(String weightName, Int8Matrix q, long[] dims, boolean replaces) {
     String name = fresh(weightName + "_int8");
     out.addInitializer(Tensors.int8s(name, q.values(), dims));
-    replaced.add(weightName);
-    fp32Bytes += 4L * q.values().length;
+    if (replaces) {
+      replaced.add(weightName);
+      fp32Bytes += 4L * q.values().length;
+    }
     int8Bytes += q.values().length + 4L * q.scales().length;
     return name;
   }
