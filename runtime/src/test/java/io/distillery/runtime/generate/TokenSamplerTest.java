@@ -42,4 +42,33 @@ class TokenSamplerTest {
     }
     assertEquals(Math.log(Math.exp(2f) / z), TokenSampler.logProb(LOGITS, 0, 8, 4), 1e-6);
   }
+
+  @Test
+  void fastExpIsWithinFloatPrecisionOfMathExp() {
+    double worst = 0;
+    for (int k = 0; k <= 870_000; k++) {
+      float x = -k / 10_000f;
+      double want = Math.exp(x); // of the same float x
+      worst = Math.max(worst, Math.abs(TokenSampler.exp(x) - want) / want);
+    }
+    assertTrue(worst < 5e-7, "worst relative error " + worst);
+  }
+
+  @Test
+  void logProbOverAVocabularyMatchesTheDoubleComputation() {
+    java.util.SplittableRandom rng = new java.util.SplittableRandom(7);
+    float[] logits = new float[8192];
+    for (int i = 0; i < logits.length; i++) {
+      logits[i] = (float) (rng.nextGaussian() * 4);
+    }
+    logits[17] = 40f; // one dominant token, many terms far below it
+    double max = 40;
+    double z = 0;
+    for (float l : logits) {
+      z += Math.exp(l - max);
+    }
+    for (int id : new int[] {17, 0, 4096, 8191}) {
+      assertEquals(logits[id] - max - Math.log(z), TokenSampler.logProb(logits, 0, 8192, id), 1e-5);
+    }
+  }
 }
