@@ -1,9 +1,13 @@
 package io.distillery.cli;
 
 import io.distillery.core.Json;
+import io.distillery.core.JsonlReader;
 import io.distillery.runtime.bench.GenerationBench;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -26,6 +30,15 @@ final class BenchGeneratorCommand implements Callable<Integer> {
   @Option(names = "--baseline", paramLabel = "DIR", description = "Another generator folder measured in the same round-robin (e.g. the same weights in the previous graph).")
   Path baseline;
 
+  @Option(names = "--texts", paramLabel = "FILE", description = "With --baseline: JSON Lines with"
+      + " 'text'; the model is also compared with the baseline by teacher forcing on these texts"
+      + " (bits/byte, KL, next-token agreement), e.g. an int8 export against its fp32 source.")
+  Path texts;
+
+  @Option(names = "--texts-limit", defaultValue = "500", description = "Texts read from --texts,"
+      + " the last of the file first (default: ${DEFAULT-VALUE}).")
+  int textsLimit;
+
   @Option(names = "--threads", defaultValue = "0", description = "Intra-op threads (0 = one per core).")
   int threads;
 
@@ -45,12 +58,32 @@ final class BenchGeneratorCommand implements Callable<Integer> {
           "--reps: expected a count >= 1, found " + reps);
     }
     int t = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
-    GenerationBench.Report report = GenerationBench.run(model, baseline, t, reps, System.err);
+    if (texts != null && baseline == null) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "--texts compares the model with a --baseline; give one");
+    }
+    List<String> agreementTexts = texts == null ? List.of() : lastTexts(texts, textsLimit);
+    GenerationBench.Report report =
+        GenerationBench.run(model, baseline, t, reps, System.err, agreementTexts);
     if (out != null) {
       GenerationBench.write(report, out);
     }
     PrintWriter w = spec.commandLine().getOut();
     w.print(json ? Json.MAPPER.writeValueAsString(report) + "\n" : GenerationBench.markdown(report));
     return 0;
+  }
+
+  /** The last {@code limit} texts of a JSON Lines file (a corpus's end: its held-out part). */
+  private static List<String> lastTexts(Path file, int limit) {
+    ArrayDeque<String> last = new ArrayDeque<>();
+    try (JsonlReader r = JsonlReader.open(file)) {
+      while (r.hasNext()) {
+        last.addLast(r.requireText(r.next(), "text"));
+        if (last.size() > limit) {
+          last.removeFirst();
+        }
+      }
+    }
+    return new ArrayList<>(last);
   }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.distillery.core.AtomicFiles;
 import io.distillery.core.Json;
 import io.distillery.export.gpt.OnnxInitializers;
+import io.distillery.export.graph.OnnxModels;
 import io.distillery.runtime.generate.CacheMode;
 import io.distillery.runtime.generate.CausalLm;
 import io.distillery.runtime.generate.Generation;
@@ -49,7 +50,9 @@ public final class GenerationBench {
    *
    * @param matmulGflops the median of the shared MatMul ceiling ({@link MatMulCeiling})
    * @param matmulBestGflops its best run
-   * @param ceilingTokensPerSecond the arithmetic limit: median MatMul GFLOP/s over 2 x parameters
+   * @param flopsPerToken dense FLOPs per new token ({@link DenseFlops}: an int8 export counts as
+   *     its fp32 source)
+   * @param ceilingTokensPerSecond the arithmetic limit: median MatMul GFLOP/s over flopsPerToken
    * @param cacheSpeedupBatch1 kv-cache / no-cache new tokens/s at batch 1
    * @param cacheSpeedupBatch16 the same at batch 16
    * @param batch16ShareOfLimit kv-cache batch-16 tokens/s over the arithmetic limit
@@ -58,32 +61,41 @@ public final class GenerationBench {
    *     the same round-robin, or null
    * @param batch16OverBaseline kv-cache batch-16 tokens/s of the model over the baseline's (NaN
    *     without one)
+   * @param agreement with a baseline and texts: the model (b) against the baseline (a) by teacher
+   *     forcing on those texts; null otherwise
    */
-  public record Report(Path model, int threads, long parameters, double matmulGflops,
-      double matmulBestGflops, int matmulRuns, double ceilingTokensPerSecond, List<Row> rows,
-      double cacheSpeedupBatch1, double cacheSpeedupBatch16, double batch16ShareOfLimit,
-      double batch16ShareOfBestLimit, Path baseline, double batch16OverBaseline) {}
+  public record Report(Path model, int threads, long parameters, long flopsPerToken,
+      double matmulGflops, double matmulBestGflops, int matmulRuns, double ceilingTokensPerSecond,
+      List<Row> rows, double cacheSpeedupBatch1, double cacheSpeedupBatch16,
+      double batch16ShareOfLimit, double batch16ShareOfBestLimit, Path baseline,
+      double batch16OverBaseline, LmAgreement.Result agreement) {}
+
+  /** Tokens of each text that {@link LmAgreement} scores. */
+  public static final int AGREEMENT_TOKENS = 64;
 
   private GenerationBench() {}
 
   public static Report run(Path modelDir, int threads, int reps, PrintStream log) {
-    return run(modelDir, null, threads, reps, log);
+    return run(modelDir, null, threads, reps, log, List.of());
   }
 
   /**
    * Measures {@code modelDir} and, when {@code baselineDir} is not null, that generator too, every
    * configuration of both in one round-robin.
    */
-  public static Report run(Path modelDir, Path baselineDir, int threads, int reps, PrintStream log) {
+  public static Report run(Path modelDir, Path baselineDir, int threads, int reps, PrintStream log,
+      List<String> agreementTexts) {
     SessionConfig session = SessionConfig.cpu().withIntraOpThreads(threads);
     SessionFactory factory = new SessionFactory();
     long params = OnnxInitializers.readFloats(modelDir.resolve("model.onnx")).values().stream()
         .mapToLong(w -> w.values().length).sum();
     MatMulCeiling.Ceiling matmul = MatMulCeiling.measure(factory, session, MatMulCeiling.MIN_REPS);
     log.printf(Locale.ROOT, "[bench] matmul ceiling: %s on %d threads%n", matmul.describe(), threads);
-    double ceiling = matmul.medianGflops() * 1e9 / (2.0 * params);
-    double bestCeiling = matmul.bestGflops() * 1e9 / (2.0 * params);
+    long flops = DenseFlops.perToken(OnnxModels.read(modelDir.resolve("model.onnx")));
+    double ceiling = matmul.medianGflops() * 1e9 / flops;
+    double bestCeiling = matmul.bestGflops() * 1e9 / flops;
     List<Row> rows = new ArrayList<>();
+    LmAgreement.Result agreement = null;
     try (CausalLm lm = CausalLm.open(modelDir, factory, session);
         CausalLm base = baselineDir == null ? null : CausalLm.open(baselineDir, factory, session)) {
       long[] text = lm.tokenizer().encode(TEXT);
@@ -121,13 +133,18 @@ public final class GenerationBench {
             row.model(), row.path(), row.batch(), row.tokensPerSecond(), row.secondsPerRun());
         rows.add(row);
       }
+      if (base != null && !agreementTexts.isEmpty()) {
+        agreement = LmAgreement.compare(base, lm, agreementTexts, AGREEMENT_TOKENS);
+        log.printf(Locale.ROOT, "[bench] agreement on %d texts: done%n", agreement.texts());
+      }
     }
-    return new Report(modelDir, threads, params, matmul.medianGflops(), matmul.bestGflops(),
-        matmul.reps(), ceiling, rows,
+    return new Report(modelDir, threads, params, flops, matmul.medianGflops(),
+        matmul.bestGflops(), matmul.reps(), ceiling, rows,
         rate(rows, "kv-cache", 1) / rate(rows, "no-cache", 1),
         rate(rows, "kv-cache", 16) / rate(rows, "no-cache", 16),
         rate(rows, "kv-cache", 16) / ceiling, rate(rows, "kv-cache", 16) / bestCeiling,
-        baselineDir, rate(rows, "kv-cache", 16) / rate(rows, BASELINE, "kv-cache", 16));
+        baselineDir, rate(rows, "kv-cache", 16) / rate(rows, BASELINE, "kv-cache", 16),
+        agreement);
   }
 
   private record Config(CausalLm lm, String model, String path, int batch,
@@ -157,11 +174,11 @@ public final class GenerationBench {
   /** A markdown table of the report, with the ratios the issue asks for. */
   public static String markdown(Report r) {
     StringBuilder sb = new StringBuilder();
-    sb.append(String.format(Locale.ROOT, "Model %s: %,d parameters; %d ORT threads; MatMul"
-            + " ceiling median %.1f GFLOP/s (best %.1f, %d runs of %d^3) -> arithmetic limit %.0f"
-            + " tokens/s (2 x params FLOPs/token)%n%n", r.model(), r.parameters(), r.threads(),
-        r.matmulGflops(), r.matmulBestGflops(), r.matmulRuns(), MatMulCeiling.N,
-        r.ceilingTokensPerSecond()));
+    sb.append(String.format(Locale.ROOT, "Model %s: %,d fp32 parameters, %.2f dense MFLOP per"
+            + " token; %d ORT threads; MatMul ceiling median %.1f GFLOP/s (best %.1f, %d runs of"
+            + " %d^3) -> arithmetic limit %.0f tokens/s%n%n", r.model(), r.parameters(),
+        r.flopsPerToken() / 1e6, r.threads(), r.matmulGflops(), r.matmulBestGflops(),
+        r.matmulRuns(), MatMulCeiling.N, r.ceilingTokensPerSecond()));
     sb.append("| model | path | batch | new tokens/s | s per run | share of limit (median ceiling) |\n"
         + "|---|---|---|---|---|---|\n");
     for (Row row : r.rows()) {
@@ -178,6 +195,14 @@ public final class GenerationBench {
     if (r.baseline() != null) {
       sb.append(String.format(Locale.ROOT, "kv-cache batch 16, model / baseline (same run): %.2fx%n",
           r.batch16OverBaseline()));
+    }
+    LmAgreement.Result a = r.agreement();
+    if (a != null) {
+      sb.append(String.format(Locale.ROOT, "model vs baseline, teacher-forced on %d texts (%d next"
+          + " tokens, first %d tokens of each): bits/byte %.4f vs %.4f (baseline), KL(baseline ||"
+          + " model) %.5f nats/token, most likely next token the same at %.2f%% of positions%n",
+          a.texts(), a.tokens(), AGREEMENT_TOKENS, a.bitsPerByteB(), a.bitsPerByteA(),
+          a.klPerToken(), 100 * a.argmaxAgreement()));
     }
     return sb.toString();
   }

@@ -54,11 +54,22 @@ class GenerationBenchTest {
 
     // a baseline generator in the same round-robin: the same folder measures about 1x
     GenerationBench.Report both = GenerationBench.run(model, model, 1, 1,
-        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+        java.util.List.of("The harbour was quiet this morning.", "a b", "Nobody knew when."));
     assertEquals(10, both.rows().size());
     assertEquals(5, both.rows().stream().filter(x -> x.model().equals(GenerationBench.BASELINE)).count());
     assertTrue(both.batch16OverBaseline() > 0.2 && both.batch16OverBaseline() < 5,
         String.valueOf(both.batch16OverBaseline()));
     assertTrue(GenerationBench.markdown(both).contains("model / baseline"));
+    // teacher forcing the same export against itself: identical distributions
+    LmAgreement.Result same = both.agreement();
+    assertEquals(same.bitsPerByteA(), same.bitsPerByteB(), 1e-9);
+    assertEquals(0, same.klPerToken(), 1e-6);
+    assertEquals(1.0, same.argmaxAgreement());
+    assertTrue(same.tokens() > 10 && same.bitsPerByteA() > 0, same.toString());
+    assertTrue(GenerationBench.markdown(both).contains("teacher-forced"));
+    // dense FLOPs: 12 width^2 per block (attention in/out, MLP in/out) and the tied head
+    assertEquals(2L * (a.layers() * 12L * a.width() * a.width() + (long) a.vocab() * a.width()),
+        r.flopsPerToken());
   }
 }
