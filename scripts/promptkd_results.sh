@@ -11,6 +11,7 @@
 #   METHODS="sft word-kd seq-kd reverse-kl prompt-kd"
 #   ABLATIONS="prompt-lr-1e-2 k1 k20 reg-constant reg-off"   PromptKD variants, seed ABLATION_SEED
 #                                     (default 1), same init and budget, rows of the same table
+#   VARIANTS="reg-constant prompt-lr-1e-2"   ablations also trained on the other seeds (one row each)
 # Every training run is resumable: rerunning the script skips finished runs and resumes the rest.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -56,6 +57,22 @@ for a in "${ABLATIONS[@]}"; do
   train "$OUT/ablation/$a" --method prompt-kd --student-init "$init" --steps "$STEPS" --warmup 10 \
     --seed "$ABLATION_SEED" "${args[@]}"
   STUDENTS+=(--student "prompt-kd, $a=$OUT/ablation/$a")
+done
+# Variants: ablations also trained on every other seed, so their rows are means over the seeds
+# (the README's constant-regulariser and 10x-prompt-lr rows). Chosen from the one-seed ablation.
+read -r -a VARIANTS <<< "${VARIANTS-reg-constant prompt-lr-1e-2}"
+for a in "${VARIANTS[@]}"; do
+  case "$a" in
+    prompt-lr-1e-2) args=(--prompt-lr 1e-2) ;;
+    reg-constant) args=(--regulariser constant) ;;
+    *) echo "unknown variant $a" >&2; exit 2 ;;
+  esac
+  for seed in "${SEEDS[@]}"; do
+    [ "$seed" = "$ABLATION_SEED" ] && continue # the ablation run is this seed's
+    train "$OUT/variants/seed$seed/$a" --method prompt-kd --student-init "$init" --steps "$STEPS" \
+      --warmup 10 --seed "$seed" "${args[@]}"
+    STUDENTS+=(--student "prompt-kd, $a=$OUT/variants/seed$seed/$a")
+  done
 done
 {
   echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)  load: $(cut -d' ' -f1-3 /proc/loadavg)  cores: $(nproc)"
