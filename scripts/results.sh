@@ -65,7 +65,7 @@ source: $source
 $prompts
 out: $OUT/$task-$row-$seed
 seed: $seed
-synth: {samples: $samples, shard_size: 500, rebalance: $([ "$row" = data_driven ] && echo false || echo true)${LENGTH[$task]}}
+synth: {samples: $samples, shard_size: 500, batch_size: 32, rebalance: $([ "$row" = data_driven ] && echo false || echo true)${LENGTH[$task]}}
 distill: {epochs: 10, threads: 1}
 $dev
 bench: {data: ${DATA[$task]}/test.jsonl, threads: 1, latency_runs: 200}

@@ -3,6 +3,7 @@ package io.distillery.cli;
 import io.distillery.core.Json;
 import io.distillery.core.JsonlReader;
 import io.distillery.runtime.bench.GenerationBench;
+import io.distillery.runtime.session.SessionConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -39,6 +40,10 @@ final class BenchGeneratorCommand implements Callable<Integer> {
       + " the last of the file first (default: ${DEFAULT-VALUE}).")
   int textsLimit;
 
+  @Option(names = "--no-spin", description = "Open the sessions with ONNX Runtime's intra-op"
+      + " threads not spinning between calls (default: spinning, ORT's default).")
+  boolean noSpin;
+
   @Option(names = "--threads", defaultValue = "0", description = "Intra-op threads (0 = one per core).")
   int threads;
 
@@ -63,8 +68,9 @@ final class BenchGeneratorCommand implements Callable<Integer> {
           "--texts compares the model with a --baseline; give one");
     }
     List<String> agreementTexts = texts == null ? List.of() : lastTexts(texts, textsLimit);
-    GenerationBench.Report report =
-        GenerationBench.run(model, baseline, t, reps, System.err, agreementTexts);
+    GenerationBench.Report report = GenerationBench.run(model, baseline,
+        SessionConfig.cpu().withIntraOpThreads(t).withSpinning(!noSpin), reps, System.err,
+        agreementTexts);
     if (out != null) {
       GenerationBench.write(report, out);
     }

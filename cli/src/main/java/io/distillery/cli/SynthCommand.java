@@ -75,7 +75,8 @@ final class SynthCommand implements Callable<Integer> {
   Integer shardSize;
 
   @Option(names = "--batch-size", converter = OptionValues.PositiveInt.class,
-      description = "Candidates drawn per step, the generator's batch (default: 32).")
+      description = "Candidates drawn per step, the generator's batch and the teacher's label"
+          + " call (default: " + SynthStage.DEFAULT_BATCH_SIZE + ").")
   Integer batchSize;
 
   @Option(names = "--rebalance",

@@ -64,7 +64,7 @@ public final class GenerationBench {
    * @param agreement with a baseline and texts: the model (b) against the baseline (a) by teacher
    *     forcing on those texts; null otherwise
    */
-  public record Report(Path model, int threads, long parameters, long flopsPerToken,
+  public record Report(Path model, int threads, boolean spinning, long parameters, long flopsPerToken,
       double matmulGflops, double matmulBestGflops, int matmulRuns, double ceilingTokensPerSecond,
       List<Row> rows, double cacheSpeedupBatch1, double cacheSpeedupBatch16,
       double batch16ShareOfLimit, double batch16ShareOfBestLimit, Path baseline,
@@ -85,7 +85,14 @@ public final class GenerationBench {
    */
   public static Report run(Path modelDir, Path baselineDir, int threads, int reps, PrintStream log,
       List<String> agreementTexts) {
-    SessionConfig session = SessionConfig.cpu().withIntraOpThreads(threads);
+    return run(modelDir, baselineDir, SessionConfig.cpu().withIntraOpThreads(threads), reps, log,
+        agreementTexts);
+  }
+
+  /** Like the others, with the sessions opened as {@code session} says. */
+  public static Report run(Path modelDir, Path baselineDir, SessionConfig session, int reps,
+      PrintStream log, List<String> agreementTexts) {
+    int threads = session.intraOpThreads();
     SessionFactory factory = new SessionFactory();
     long params = OnnxInitializers.readFloats(modelDir.resolve("model.onnx")).values().stream()
         .mapToLong(w -> w.values().length).sum();
@@ -138,7 +145,7 @@ public final class GenerationBench {
         log.printf(Locale.ROOT, "[bench] agreement on %d texts: done%n", agreement.texts());
       }
     }
-    return new Report(modelDir, threads, params, flops, matmul.medianGflops(),
+    return new Report(modelDir, threads, session.spinning(), params, flops, matmul.medianGflops(),
         matmul.bestGflops(), matmul.reps(), ceiling, rows,
         rate(rows, "kv-cache", 1) / rate(rows, "no-cache", 1),
         rate(rows, "kv-cache", 16) / rate(rows, "no-cache", 16),
@@ -175,9 +182,10 @@ public final class GenerationBench {
   public static String markdown(Report r) {
     StringBuilder sb = new StringBuilder();
     sb.append(String.format(Locale.ROOT, "Model %s: %,d fp32 parameters, %.2f dense MFLOP per"
-            + " token; %d ORT threads; MatMul ceiling median %.1f GFLOP/s (best %.1f, %d runs of"
+            + " token; %d ORT threads%s; MatMul ceiling median %.1f GFLOP/s (best %.1f, %d runs of"
             + " %d^3) -> arithmetic limit %.0f tokens/s%n%n", r.model(), r.parameters(),
-        r.flopsPerToken() / 1e6, r.threads(), r.matmulGflops(), r.matmulBestGflops(),
+        r.flopsPerToken() / 1e6, r.threads(), r.spinning() ? "" : " (not spinning)",
+        r.matmulGflops(), r.matmulBestGflops(),
         r.matmulRuns(), MatMulCeiling.N, r.ceilingTokensPerSecond()));
     sb.append("| model | path | batch | new tokens/s | s per run | share of limit (median ceiling) |\n"
         + "|---|---|---|---|---|---|\n");

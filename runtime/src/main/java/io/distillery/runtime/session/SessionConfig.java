@@ -8,8 +8,12 @@ import io.distillery.core.ConfigException;
  * @param device where to run; {@link Device#AUTO} picks the best provider present
  * @param intraOpThreads threads per operator; 0 keeps onnxruntime's default (one per core)
  * @param optimization graph optimisation level
+ * @param spinning whether onnxruntime's intra-op threads spin waiting for work after a call
+ *     (its default). Off suits callers that do their own multi-threaded work between calls, such
+ *     as a generation loop choosing tokens on every core: spinning threads take those cores.
  */
-public record SessionConfig(Device device, int intraOpThreads, OptimizationLevel optimization) {
+public record SessionConfig(Device device, int intraOpThreads, OptimizationLevel optimization,
+    boolean spinning) {
   /** Upper bound on {@code intraOpThreads}, far above any real machine, to catch typos. */
   public static final int MAX_THREADS = 1024;
 
@@ -29,6 +33,11 @@ public record SessionConfig(Device device, int intraOpThreads, OptimizationLevel
     }
   }
 
+  /** With onnxruntime's default, spinning threads. */
+  public SessionConfig(Device device, int intraOpThreads, OptimizationLevel optimization) {
+    this(device, intraOpThreads, optimization, true);
+  }
+
   /** AUTO device, onnxruntime's thread default, all graph optimisations. */
   public static SessionConfig defaults() {
     return new SessionConfig(Device.AUTO, 0, OptimizationLevel.ALL);
@@ -40,10 +49,14 @@ public record SessionConfig(Device device, int intraOpThreads, OptimizationLevel
   }
 
   public SessionConfig withDevice(Device newDevice) {
-    return new SessionConfig(newDevice, intraOpThreads, optimization);
+    return new SessionConfig(newDevice, intraOpThreads, optimization, spinning);
   }
 
   public SessionConfig withIntraOpThreads(int threads) {
-    return new SessionConfig(device, threads, optimization);
+    return new SessionConfig(device, threads, optimization, spinning);
+  }
+
+  public SessionConfig withSpinning(boolean spin) {
+    return new SessionConfig(device, intraOpThreads, optimization, spin);
   }
 }

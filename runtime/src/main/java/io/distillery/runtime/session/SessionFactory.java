@@ -124,6 +124,9 @@ public final class SessionFactory {
       if (config.intraOpThreads() > 0) {
         options.setIntraOpNumThreads(config.intraOpThreads());
       }
+      if (!config.spinning()) {
+        options.addConfigEntry("session.intra_op.allow_spinning", "0");
+      }
       switch (device) {
         case TENSORRT -> {
           options.addTensorrt(0);
