@@ -78,6 +78,7 @@ public final class TextTokenizer implements AutoCloseable {
     if (!root.has("model")) {
       throw BadInputException.of(tokenizerJson, "not a tokenizer.json (no \"model\" section)");
     }
+    checkUnknownToken(tokenizerJson, root.path("model"));
     int length = maxLength > 0 ? maxLength : declaredMaxLength(root);
     long padId = root.path("padding").path("pad_id").asLong(0);
     HuggingFaceTokenizer truncating = null;
@@ -91,6 +92,21 @@ public final class TextTokenizer implements AutoCloseable {
       }
       throw BadInputException.of(
           tokenizerJson, "not a tokenizer.json (" + oneLine(e.getMessage()) + ")", e);
+    }
+  }
+
+  /**
+   * A WordLevel or WordPiece model maps every unknown word to its {@code unk_token}; the native
+   * tokenizer accepts a vocabulary without that token and then fails on the first unknown word
+   * (found by fuzzing), so it is refused here, before any job starts.
+   */
+  private static void checkUnknownToken(Path file, JsonNode model) {
+    String type = model.path("type").asText("");
+    JsonNode unk = model.path("unk_token");
+    if ((type.equals("WordLevel") || type.equals("WordPiece")) && unk.isTextual()
+        && model.path("vocab").isObject() && !model.path("vocab").has(unk.asText())) {
+      throw BadInputException.of(file, "model.unk_token '" + unk.asText() + "' is not in"
+          + " model.vocab; a " + type + " tokenizer needs it for unknown words");
     }
   }
 
@@ -130,10 +146,20 @@ public final class TextTokenizer implements AutoCloseable {
 
   /** Tokenizes one text (special tokens added, truncated to {@link #maxLength()}, not padded). */
   public TokenizedText encode(String text) {
-    Encoding encoding = truncating.encode(text);
-    int original =
-        encoding.exceedMaxLength() ? full.encode(text).getIds().length : encoding.getIds().length;
-    return toText(encoding, original);
+    try {
+      Encoding encoding = truncating.encode(text);
+      int original =
+          encoding.exceedMaxLength() ? full.encode(text).getIds().length : encoding.getIds().length;
+      return toText(encoding, original);
+    } catch (RuntimeException e) {
+      throw failed(e);
+    }
+  }
+
+  /** A native tokenizer error as a one-line error naming the tokenizer.json. */
+  private BadInputException failed(RuntimeException e) {
+    return BadInputException.of(path, "the tokenizer failed on a text (" + oneLine(e.getMessage())
+        + ")", e);
   }
 
   /** Tokenizes many texts at once (natively parallel); same rules as {@link #encode}. */
@@ -141,6 +167,16 @@ public final class TextTokenizer implements AutoCloseable {
     if (texts.isEmpty()) {
       return List.of();
     }
+    try {
+      return encodeAllUnchecked(texts);
+    } catch (BadInputException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw failed(e);
+    }
+  }
+
+  private List<TokenizedText> encodeAllUnchecked(List<String> texts) {
     Encoding[] encodings = truncating.batchEncode(texts);
     List<Integer> longRows = new ArrayList<>();
     for (int i = 0; i < encodings.length; i++) {

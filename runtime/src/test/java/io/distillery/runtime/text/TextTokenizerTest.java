@@ -136,4 +136,20 @@ class TextTokenizerTest {
     BadInputException e = assertThrows(BadInputException.class, () -> TextTokenizer.load(missing));
     assertEquals(missing + ": not found; expected a Hugging Face tokenizer.json", e.getMessage());
   }
+
+  /** Found by fuzzing: a WordLevel vocabulary without its unk_token loaded, then failed on "a". */
+  @Test
+  void aWordLevelTokenizerWithoutItsUnknownTokenIsRefusedAtLoad(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("tokenizer.json");
+    Files.writeString(file, "{\"version\": \"1.0\", \"normalizer\": {\"type\": \"Lowercase\"},"
+        + " \"pre_tokenizer\": {\"type\": \"Whitespace\"}, \"model\": {\"type\": \"WordLevel\","
+        + " \"vocab\": {\"[U\": 1, \"still\": 2}, \"unk_token\": \"[UNK]\"}}");
+    BadInputException e = assertThrows(BadInputException.class, () -> TextTokenizer.load(file));
+    assertTrue(e.getMessage().startsWith(file.toString()) && e.getMessage().contains("unk_token"),
+        e.getMessage());
+    Files.writeString(file, Files.readString(file).replace("\"[U\": 1", "\"[UNK]\": 1"));
+    try (TextTokenizer ok = TextTokenizer.load(file)) {
+      assertEquals(2, ok.encode("a still").length()); // "a" is unknown: [UNK]
+    }
+  }
 }
