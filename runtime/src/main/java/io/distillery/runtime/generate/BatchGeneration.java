@@ -246,6 +246,16 @@ final class BatchGeneration {
   /** Runs {@code [rows, width]} tokens with an empty past when the model takes one. */
   private OrtSession.Result runFromScratch(long[] ids, int rows, int width, long[] mask,
       long[] positions) throws OrtException {
+    return runFromScratch(session, signature, ids, rows, width, mask, positions);
+  }
+
+  /**
+   * Runs {@code [rows, width]} tokens of {@code session} with an empty past when the model takes
+   * one (also {@link CausalLm#logits}, teacher forcing).
+   */
+  static OrtSession.Result runFromScratch(ModelSession session, LmSignature signature, long[] ids,
+      int rows, int width, long[] mask, long[] positions) throws OrtException {
+    OrtEnvironment env = session.environment();
     Map<String, OnnxTensor> empty = new HashMap<>();
     try {
       for (int l = 0; l < signature.layers(); l++) {
@@ -255,7 +265,7 @@ final class BatchGeneration {
                   signature.headDim()}));
         }
       }
-      return run(ids, rows, width, mask, width, positions, empty);
+      return run(session, signature, ids, rows, width, mask, width, positions, empty);
     } finally {
       empty.values().forEach(OnnxValue::close);
     }
@@ -390,15 +400,22 @@ final class BatchGeneration {
    */
   private OrtSession.Result run(long[] ids, int rows, int fed, long[] mask, int seen,
       long[] positions, Map<String, OnnxTensor> past) throws OrtException {
+    return run(session, signature, ids, rows, fed, mask, seen, positions, past);
+  }
+
+  private static OrtSession.Result run(ModelSession session, LmSignature signature, long[] ids,
+      int rows, int fed, long[] mask, int seen, long[] positions, Map<String, OnnxTensor> past)
+      throws OrtException {
+    OrtEnvironment env = session.environment();
     Map<String, OnnxTensor> owned = new HashMap<>();
     Map<String, OnnxTensor> inputs = new HashMap<>();
     try {
-      owned.put("input_ids", longs(ids, rows, fed));
+      owned.put("input_ids", longs(env, ids, rows, fed));
       if (signature.hasAttentionMask()) {
-        owned.put("attention_mask", longs(mask, rows, seen));
+        owned.put("attention_mask", longs(env, mask, rows, seen));
       }
       if (signature.hasPositionIds()) {
-        owned.put("position_ids", longs(positions, rows, fed));
+        owned.put("position_ids", longs(env, positions, rows, fed));
       }
       inputs.putAll(owned);
       for (Map.Entry<String, OnnxTensor> e : past.entrySet()) {
@@ -410,7 +427,8 @@ final class BatchGeneration {
     }
   }
 
-  private OnnxTensor longs(long[] values, int rows, int cols) throws OrtException {
+  private static OnnxTensor longs(OrtEnvironment env, long[] values, int rows, int cols)
+      throws OrtException {
     return OnnxTensor.createTensor(env, LongBuffer.wrap(values), new long[] {rows, cols});
   }
 

@@ -13,13 +13,10 @@ import io.distillery.runtime.session.ModelSession;
 import io.distillery.runtime.session.SessionConfig;
 import io.distillery.runtime.session.SessionFactory;
 import java.nio.FloatBuffer;
-import java.nio.LongBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A causal language model in ONNX with its tokenizer: batched generation with the KV cache.
@@ -199,45 +196,21 @@ public final class CausalLm implements AutoCloseable {
       throw new BadInputException("a sequence of " + t + " tokens; " + session.modelPath()
           + " scores 1 to " + context);
     }
-    var env = session.environment();
-    Map<String, OnnxTensor> in = new HashMap<>();
-    try {
-      long[] positions = new long[t];
-      long[] mask = new long[t];
-      for (int i = 0; i < t; i++) {
-        positions[i] = i;
-        mask[i] = 1;
-      }
-      long[] shape = {1, t};
-      in.put("input_ids", OnnxTensor.createTensor(env,
-          LongBuffer.wrap(ids), shape));
-      if (signature.hasAttentionMask()) {
-        in.put("attention_mask", OnnxTensor.createTensor(env,
-            LongBuffer.wrap(mask), shape));
-      }
-      if (signature.hasPositionIds()) {
-        in.put("position_ids", OnnxTensor.createTensor(env,
-            LongBuffer.wrap(positions), shape));
-      }
-      for (int l = 0; signature.hasCache() && l < signature.layers(); l++) {
-        for (String kind : new String[] {"key", "value"}) {
-          in.put("past_key_values." + l + "." + kind, OnnxTensor.createTensor(env,
-              FloatBuffer.allocate(0),
-              new long[] {1, signature.heads(), 0, signature.headDim()}));
-        }
-      }
-      try (OrtSession.Result r = session.session().run(in)) {
-        FloatBuffer all = ((OnnxTensor) r.get("logits").orElseThrow())
-            .getFloatBuffer();
-        float[] out = new float[all.remaining()];
-        all.get(out);
-        return out;
-      }
+    long[] positions = new long[t];
+    long[] mask = new long[t];
+    for (int i = 0; i < t; i++) {
+      positions[i] = i;
+      mask[i] = 1;
+    }
+    try (OrtSession.Result r =
+        BatchGeneration.runFromScratch(session, signature, ids, 1, t, mask, positions)) {
+      FloatBuffer all = ((OnnxTensor) r.get("logits").orElseThrow()).getFloatBuffer();
+      float[] out = new float[all.remaining()];
+      all.get(out);
+      return out;
     } catch (OrtException e) {
       throw new JobFailedException(session.modelPath() + ": scoring failed (" + e.getMessage()
           + ")", e);
-    } finally {
-      in.values().forEach(OnnxTensor::close);
     }
   }
 
