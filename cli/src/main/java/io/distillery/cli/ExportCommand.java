@@ -29,6 +29,11 @@ final class ExportCommand implements Callable<Integer> {
       + " generator, its block and logits-head MatMuls.")
   boolean int8;
 
+  @Option(names = "--ort-fused", description = "Students: write the encoder with ONNX Runtime's fused"
+      + " kernels (com.microsoft Attention, SkipLayerNormalization, BiasGelu): same outputs, fewer"
+      + " kernels per call, but the file runs on ONNX Runtime only. Combines with --int8.")
+  boolean ortFused;
+
   @Option(names = "--out", description = "Output folder (default: the model folder's name + '-int8' or '-export', beside it).")
   Path out;
 
@@ -37,21 +42,25 @@ final class ExportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Path target = out != null ? out : StudentReexport.defaultOut(model, int8);
+    Path target = out != null ? out : StudentReexport.defaultOut(model, int8, ortFused);
     if (GeneratorReexport.isGenerator(model)) {
+      if (ortFused) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+            "--ort-fused applies to students; a generator keeps its standard-op graph");
+      }
       long bytes = int8 ? GeneratorReexport.writeInt8(model, target)
           : GeneratorReexport.write(model, target);
       spec.commandLine().getOut().printf(Locale.ROOT, "%s: %s; model.onnx %.1f MB%n",
           int8 ? "int8 generator" : "generator", target, bytes / 1e6);
       return 0;
     }
-    StudentReexport.Summary s = StudentReexport.write(model, target, int8);
+    StudentReexport.Summary s = StudentReexport.write(model, target, int8, ortFused);
     PrintWriter w = spec.commandLine().getOut();
     if (json) {
       w.println(Json.MAPPER.writeValueAsString(s));
     } else {
       w.printf(Locale.ROOT, "%s: %s%s; model.onnx %.1f MB -> %.1f MB; ONNX checker %s%n",
-          s.int8() ? "int8 student" : "student", s.folder(),
+          (s.ortFused() ? "fused " : "") + (s.int8() ? "int8 student" : "student"), s.folder(),
           s.int8() ? String.format(Locale.ROOT, " (%d MatMuls, %d embedding table(s) quantised)",
               s.matMuls(), s.gathers()) : "",
           s.sourceBytes() / 1e6, s.bytes() / 1e6, s.checked() ? "passed" : "not installed, skipped");

@@ -61,15 +61,35 @@ class ExportInt8CommandTest {
     assertEquals(2, again.exitCode(), again.err());
     assertTrue(again.err().contains("already quantised"), again.err());
 
+    // ONNX Runtime's fused kernels, alone and with int8; a folder that is no student is refused
+    CliRun fused = CliRun.of("export", "--ort-fused", "--model", student.toString(), "--json");
+    assertEquals(0, fused.exitCode(), fused.err());
+    assertTrue(Json.MAPPER.readTree(fused.out()).get("ortFused").asBoolean());
+    Path fusedDir = dir.resolve("student-fused");
+    assertTrue(Json.MAPPER.readTree(fusedDir.resolve("config.json").toFile())
+        .at("/distillery/ort_fused").asText().contains("ONNX Runtime only"));
+    CliRun fusedInt8 = CliRun.of("export", "--ort-fused", "--int8", "--model", student.toString());
+    assertEquals(0, fusedInt8.exitCode(), fusedInt8.err());
+    Path fusedInt8Dir = dir.resolve("student-fused-int8");
+    CliRun fusedTeacher = CliRun.of("export", "--ort-fused", "--int8", "--model",
+        teacher.toString(), "--out", dir.resolve("teacher-fused").toString());
+    assertEquals(2, fusedTeacher.exitCode(), fusedTeacher.err());
+    assertTrue(fusedTeacher.err().contains("drop --ort-fused"), fusedTeacher.err());
+
     Path data = dir.resolve("data.jsonl");
     Files.writeString(data, "{\"text\":\"I loved it\",\"label\":1}\n"
         + "{\"text\":\"awful, never again\",\"label\":0}\n{\"text\":\"fine I guess\",\"label\":1}\n");
     CliRun bench = CliRun.of("bench", "--teacher", teacher.toString(), "--student",
-        student.toString(), int8.toString(), rebuilt.toString(), "--data", data.toString(), "--latency-runs", "20",
+        student.toString(), int8.toString(), rebuilt.toString(), fusedDir.toString(),
+        fusedInt8Dir.toString(), "--data", data.toString(), "--latency-runs", "20",
         "--reps", "1", "--out", dir.resolve("bench").toString(), "--json");
     assertEquals(0, bench.exitCode(), bench.err());
     JsonNode report = Json.MAPPER.readTree(bench.out());
-    assertEquals(4, report.get("models").size());
+    assertEquals(6, report.get("models").size());
+    assertEquals("student fused", report.at("/models/4/role").asText());
+    assertEquals("student fused int8", report.at("/models/5/role").asText());
+    assertEquals(1.0, report.at("/students/3/agreementWithFirst").asDouble(), 0.0,
+        "the fused student predicts what the plain one does");
     assertEquals("student 2", report.at("/models/3/role").asText());
     assertEquals(1.0, report.at("/students/2/agreementWithFirst").asDouble(), 0.0,
         "the rebuilt student predicts what the original does");

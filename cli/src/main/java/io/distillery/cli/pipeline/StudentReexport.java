@@ -32,15 +32,19 @@ import java.util.Map;
  */
 public final class StudentReexport {
   /** What was written: the folder, the rewritten ops and the file sizes. */
-  public record Summary(Path source, Path folder, boolean rebuilt, boolean int8, int matMuls,
-      int gathers, long sourceBytes, long bytes, boolean checked) {}
+  public record Summary(Path source, Path folder, boolean rebuilt, boolean int8, boolean ortFused,
+      int matMuls, int gathers, long sourceBytes, long bytes, boolean checked) {}
 
   private StudentReexport() {}
 
-  /** The default output folder: {@code <source>-int8} (or {@code -export}) beside the source. */
-  public static Path defaultOut(Path source, boolean int8) {
+  /**
+   * The default output folder beside the source: {@code <source>-int8}, {@code -fused}, {@code
+   * -fused-int8} or {@code -export}.
+   */
+  public static Path defaultOut(Path source, boolean int8, boolean ortFused) {
     Path abs = source.toAbsolutePath().normalize();
-    return abs.resolveSibling(abs.getFileName() + (int8 ? "-int8" : "-export"));
+    String suffix = ortFused ? (int8 ? "-fused-int8" : "-fused") : int8 ? "-int8" : "-export";
+    return abs.resolveSibling(abs.getFileName() + suffix);
   }
 
   /**
@@ -50,6 +54,17 @@ public final class StudentReexport {
    *     it is not a Distillery student and {@code int8} is off (nothing to do)
    */
   public static Summary write(Path source, Path out, boolean int8) {
+    return write(source, out, int8, false);
+  }
+
+  /**
+   * Re-exports {@code source} (a model folder) into {@code out}, with {@code ortFused} in ONNX
+   * Runtime's fused kernels ({@link StudentExporter#build(StudentWeights, Map, boolean)}).
+   *
+   * @throws BadInputException as {@link #write(Path, Path, boolean)}, or if {@code ortFused} is
+   *     asked of a model that is not a Distillery student
+   */
+  public static Summary write(Path source, Path out, boolean int8, boolean ortFused) {
     ModelFolder in = ModelFolder.of(source);
     if (Files.isDirectory(out) && sameFolder(in.dir(), out)) {
       throw BadInputException.of(out, "is the source folder; write the export elsewhere");
@@ -63,8 +78,13 @@ public final class StudentReexport {
           + "); export the fp32 model");
     }
     boolean rebuilt = metadata.containsKey(StudentWeights.ARCHITECTURE_KEY);
+    metadata.remove(StudentExporter.ORT_FUSED_KEY); // the exporter sets it again when asked
     if (rebuilt) {
-      model = StudentExporter.build(StudentWeights.read(model, in.model()), metadata);
+      model = StudentExporter.build(StudentWeights.read(model, in.model()), metadata, ortFused);
+    } else if (ortFused) {
+      throw BadInputException.of(in.model(), "is not a Distillery student (no '"
+          + StudentWeights.ARCHITECTURE_KEY + "' metadata), so its graph cannot be rebuilt with"
+          + " fused kernels; drop --ort-fused");
     } else if (!int8) {
       throw BadInputException.of(in.model(), "is not a Distillery student (no '"
           + StudentWeights.ARCHITECTURE_KEY + "' metadata), so there is nothing to rebuild; "
@@ -97,9 +117,14 @@ public final class StudentReexport {
         distillery.put("quantization", DynamicInt8Quantizer.METADATA_VALUE);
       }
       distillery.put("exported_from", in.dir().toAbsolutePath().normalize().toString());
+      if (ortFused) {
+        distillery.put("ort_fused", StudentExporter.ORT_FUSED_VALUE);
+      } else {
+        distillery.remove("ort_fused");
+      }
       AtomicFiles.writeString(out.resolve(ModelFolder.CONFIG_FILE),
           Json.MAPPER.writeValueAsString(config) + "\n");
-      Summary s = new Summary(in.dir(), out, rebuilt, int8, matMuls, gathers,
+      Summary s = new Summary(in.dir(), out, rebuilt, int8, ortFused, matMuls, gathers,
           Files.size(in.model()), Files.size(file), checked);
       AtomicFiles.writeString(out.resolve("README.md"), card(s));
       return s;
@@ -112,8 +137,13 @@ public final class StudentReexport {
     StringBuilder sb = new StringBuilder(s.int8() ? "# Distillery student, int8\n\n"
         : "# Distillery student\n\n");
     sb.append(String.format(Locale.ROOT, "Exported from `%s` (its README.md says how the model was"
-        + " made) by `distillery export%s`", s.source(), s.int8() ? " --int8" : ""));
+        + " made) by `distillery export%s%s`", s.source(), s.int8() ? " --int8" : "",
+        s.ortFused() ? " --ort-fused" : ""));
     sb.append(s.rebuilt() ? ": graph rebuilt from its weights by the current exporter" : "");
+    if (s.ortFused()) {
+      sb.append(" with ONNX Runtime's fused kernels (com.microsoft Attention, SkipLayerNormalization,"
+          + " BiasGelu): this file runs on ONNX Runtime only");
+    }
     if (s.int8()) {
       sb.append(String.format(Locale.ROOT, "; %s. %d MatMuls and %d embedding table(s) quantised",
           DynamicInt8Quantizer.METADATA_VALUE, s.matMuls(), s.gathers()));

@@ -38,6 +38,8 @@ public final class OnnxGraph {
   private final Map<String, String> metadata = new LinkedHashMap<>();
   private final Set<String> valueNames = new HashSet<>();
   private final Set<String> nodeNames = new HashSet<>();
+  /** Whether a {@link ContribOp} node was added (the model then imports its domain). */
+  private boolean usesContribOps;
 
   /** A new, empty graph at the default opset ({@value #DEFAULT_OPSET}). */
   public OnnxGraph(String graphName) {
@@ -179,6 +181,64 @@ public final class OnnxGraph {
   }
 
   /**
+   * Appends one ONNX Runtime contrib node ({@link ContribOp}) and returns the outputs in the
+   * requested slots; slots before the highest one asked for that are not asked for are left empty
+   * (optional outputs the kernel then skips). The model imports {@value ContribOp#DOMAIN} version
+   * {@value ContribOp#VERSION}. Optional inputs may be null (an empty input name).
+   *
+   * @param outputSlots ascending output indices, e.g. {@code 0, 3}
+   */
+  public List<Ref> apply(ContribOp op, List<Ref> inputs, Map<String, ?> attributes,
+      int... outputSlots) {
+    if (inputs.size() < op.minInputs() || inputs.size() > op.maxInputs()) {
+      throw new IllegalArgumentException(op.onnxName() + " takes " + op.minInputs() + " to "
+          + op.maxInputs() + " inputs, got " + inputs.size());
+    }
+    List<String> inNames = new ArrayList<>();
+    for (Ref in : inputs) {
+      if (in != null && in.graph() != this) {
+        throw new IllegalArgumentException(
+            op.onnxName() + ": input '" + in.name() + "' belongs to another graph");
+      }
+      inNames.add(in == null ? "" : in.name());
+    }
+    for (String key : attributes.keySet()) {
+      if (!op.attributes().contains(key)) {
+        throw new IllegalArgumentException(op.onnxName() + " has no attribute '" + key + "'");
+      }
+    }
+    if (outputSlots.length == 0 || outputSlots[outputSlots.length - 1] >= op.maxOutputs()) {
+      throw new IllegalArgumentException(op.onnxName() + " has output slots 0 to "
+          + (op.maxOutputs() - 1) + ", asked for " + java.util.Arrays.toString(outputSlots));
+    }
+    String nodeName = uniqueNodeName(prefix + op.onnxName());
+    List<String> outNames = new ArrayList<>();
+    List<Ref> refs = new ArrayList<>();
+    int next = 0;
+    for (int slot = 0; slot <= outputSlots[outputSlots.length - 1]; slot++) {
+      if (next < outputSlots.length && outputSlots[next] == slot) {
+        String name = uniqueName(nodeName + "_output_" + slot);
+        outNames.add(name);
+        refs.add(new Ref(this, name));
+        next++;
+      } else {
+        outNames.add("");
+      }
+    }
+    if (next != outputSlots.length) {
+      throw new IllegalArgumentException(op.onnxName() + ": output slots must ascend, got "
+          + java.util.Arrays.toString(outputSlots));
+    }
+    NodeProto.Builder node = NodeProto.newBuilder().setName(nodeName).setOpType(op.onnxName())
+        .setDomain(ContribOp.DOMAIN);
+    new java.util.TreeMap<String, Object>(attributes)
+        .forEach((k, v) -> node.addAttribute(Attributes.of(k, v)));
+    graph.addNode(node.addAllInput(inNames).addAllOutput(outNames));
+    usesContribOps = true;
+    return refs;
+  }
+
+  /**
    * Declares {@code value} a graph output called exactly {@code name}, through an Identity node
    * when the value has another name. {@code dims} empty leaves the shape open.
    */
@@ -221,6 +281,11 @@ public final class OnnxGraph {
     ModelProto.Builder m = base == null ? ModelProto.newBuilder() : base.toBuilder();
     if (base == null) {
       m.addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset));
+    }
+    if (usesContribOps && m.getOpsetImportList().stream()
+        .noneMatch(id -> id.getDomain().equals(ContribOp.DOMAIN))) {
+      m.addOpsetImport(OperatorSetIdProto.newBuilder().setDomain(ContribOp.DOMAIN)
+          .setVersion(ContribOp.VERSION));
     }
     m.setIrVersion(irVersion).setProducerName(PRODUCER).clearProducerVersion();
     m.setGraph(graph.build()).clearMetadataProps();

@@ -1,5 +1,6 @@
 package io.distillery.export.student;
 
+import io.distillery.export.graph.ContribOp;
 import io.distillery.export.graph.Dim;
 import io.distillery.export.graph.ElemType;
 import io.distillery.export.graph.OnnxGraph;
@@ -7,9 +8,12 @@ import io.distillery.export.graph.OnnxModels;
 import io.distillery.export.graph.Op;
 import io.distillery.export.graph.Ref;
 import io.distillery.export.onnx.OnnxProto.ModelProto;
+import io.distillery.export.transformer.OrtFusedEncoderWriter;
 import io.distillery.export.transformer.TransformerBlockWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -42,6 +46,10 @@ public final class StudentExporter {
   public static final float MASK_SCALE = TransformerBlockWriter.MASK_SCALE;
   /** The floor of a row's token count in mean pooling (an all-padding row gives 0, not NaN). */
   public static final float MIN_COUNT = 1f;
+  /** Metadata key marking a file written with ONNX Runtime's fused kernels (ONNX Runtime only). */
+  public static final String ORT_FUSED_KEY = "distillery.ort_fused";
+  public static final String ORT_FUSED_VALUE =
+      "com.microsoft Attention, SkipLayerNormalization, BiasGelu: runs on ONNX Runtime only";
 
   private StudentExporter() {}
 
@@ -54,8 +62,20 @@ public final class StudentExporter {
     OnnxModels.write(build(weights, metadata), modelOnnx);
   }
 
-  /** Builds the model; see the class comment for the graph. */
+  /** Builds the model with standard ops only; see the class comment for the graph. */
   public static ModelProto build(StudentWeights weights, Map<String, String> metadata) {
+    return build(weights, metadata, false);
+  }
+
+  /**
+   * Builds the model; see the class comment for the graph.
+   *
+   * @param ortFused write the encoder with ONNX Runtime's fused contrib kernels ({@link
+   *     OrtFusedEncoderWriter}): same function and signature, fewer and larger kernels, but a file
+   *     only ONNX Runtime runs
+   */
+  public static ModelProto build(StudentWeights weights, Map<String, String> metadata,
+      boolean ortFused) {
     StudentArchitecture arch = weights.architecture();
     OnnxGraph g = new OnnxGraph("student", OPSET);
     Dim batch = Dim.of("batch");
@@ -80,19 +100,29 @@ public final class StudentExporter {
         .apply(Op.SQUEEZE, Map.of("axes", new long[] {0})); // scalar T
     Ref positions = g.initializer("position_start", new long[] {0})
         .apply(Op.RANGE, seqLen, g.initializer("position_step", new long[] {1})); // [T]
-    Ref h = tok.apply(Op.ADD,
-        w.get(StudentArchitecture.POSITION_EMBEDDINGS).apply(Op.GATHER, positions)); // [B, T, D]
-
+    Ref pos = w.get(StudentArchitecture.POSITION_EMBEDDINGS).apply(Op.GATHER, positions); // [T, D]
     Ref maskF = mask.apply(Op.CAST, Map.of("to", ElemType.FLOAT)); // [B, T]
-    Ref bias = TransformerBlockWriter.maskBias(g, maskF)
-        .apply(Op.UNSQUEEZE, Map.of("axes", new long[] {1, 2})); // [B, 1, 1, T]
-    TransformerBlockWriter blocks = new TransformerBlockWriter(g, arch.width(), arch.heads(),
-        StudentArchitecture.BLOCK_WEIGHTS);
-    for (int i = 0; i < arch.layers(); i++) {
-      h = blocks.write(h, bias, w, StudentArchitecture.layerPrefix(i));
+    Ref finalGamma = w.get(StudentArchitecture.FINAL_NORM_WEIGHT);
+    Ref finalBeta = w.get(StudentArchitecture.FINAL_NORM_BIAS);
+    Ref normed; // [B, T, D]
+    if (ortFused) {
+      List<String> prefixes = new ArrayList<>();
+      for (int i = 0; i < arch.layers(); i++) {
+        prefixes.add(StudentArchitecture.layerPrefix(i));
+      }
+      normed = new OrtFusedEncoderWriter(arch.heads(), StudentArchitecture.BLOCK_WEIGHTS)
+          .write(tok, pos, mask, w, prefixes, finalGamma, finalBeta);
+    } else {
+      Ref h = tok.apply(Op.ADD, pos); // [B, T, D]
+      Ref bias = TransformerBlockWriter.maskBias(g, maskF)
+          .apply(Op.UNSQUEEZE, Map.of("axes", new long[] {1, 2})); // [B, 1, 1, T]
+      TransformerBlockWriter blocks = new TransformerBlockWriter(g, arch.width(), arch.heads(),
+          StudentArchitecture.BLOCK_WEIGHTS);
+      for (int i = 0; i < arch.layers(); i++) {
+        h = blocks.write(h, bias, w, StudentArchitecture.layerPrefix(i));
+      }
+      normed = TransformerBlockWriter.layerNorm(h, finalGamma, finalBeta);
     }
-    Ref normed = TransformerBlockWriter.layerNorm(h, w.get(StudentArchitecture.FINAL_NORM_WEIGHT),
-        w.get(StudentArchitecture.FINAL_NORM_BIAS)); // [B, T, D]
 
     Ref rowMask = maskF.apply(Op.UNSQUEEZE, Map.of("axes", new long[] {1})); // [B, 1, T]
     Ref count = maskF.apply(Op.REDUCE_SUM, Map.of("axes", new long[] {1}, "keepdims", 1L))
@@ -108,7 +138,11 @@ public final class StudentExporter {
     g.metadata("distillery.signature", "text-classification");
     g.metadata(StudentWeights.ARCHITECTURE_KEY, arch.summary());
     g.metadata("distillery.parameters", Long.toString(arch.parameterCount()));
-    g.metadata("distillery.exporter", StudentExporter.class.getName() + " opset " + OPSET);
+    g.metadata("distillery.exporter", StudentExporter.class.getName() + " opset " + OPSET
+        + (ortFused ? " + " + ContribOp.DOMAIN + " fused kernels" : ""));
+    if (ortFused) {
+      g.metadata(ORT_FUSED_KEY, ORT_FUSED_VALUE);
+    }
     metadata.forEach(g::metadata);
     return g.toModel();
   }

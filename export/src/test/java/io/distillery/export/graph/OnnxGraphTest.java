@@ -162,6 +162,33 @@ class OnnxGraphTest {
   }
 
   @Test
+  void contribNodesSkipUnaskedOutputSlotsAndImportTheirDomain() {
+    OnnxGraph g = new OnnxGraph("g");
+    Ref x = g.input("x", ElemType.FLOAT, Dim.of(1), Dim.of(2), Dim.of(4));
+    Ref gamma = g.initializer("gamma", new float[] {1, 1, 1, 1}, 4);
+    List<Ref> out = g.apply(ContribOp.SKIP_LAYER_NORMALIZATION, java.util.Arrays.asList(x, x,
+        gamma, null), Map.of("epsilon", 1e-5f), 0, 3);
+    assertEquals(2, out.size());
+    ModelProto m = g.toModel();
+    var node = m.getGraph().getNode(0);
+    assertEquals(ContribOp.DOMAIN, node.getDomain());
+    assertEquals(List.of("x", "x", "gamma", ""), node.getInputList());
+    assertEquals(List.of(out.get(0).name(), "", "", out.get(1).name()), node.getOutputList());
+    assertTrue(m.getOpsetImportList().stream().anyMatch(id -> id.getDomain().equals(
+        ContribOp.DOMAIN) && id.getVersion() == ContribOp.VERSION));
+    assertEquals(1, new OnnxGraph("plain").toModel().getOpsetImportCount(), "no contrib, no import");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> g.apply(ContribOp.BIAS_GELU, List.of(x, x), Map.of(), 1));
+    assertEquals("BiasGelu has output slots 0 to 0, asked for [1]", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> g.apply(ContribOp.SKIP_LAYER_NORMALIZATION, List.of(x, x, gamma), Map.of(), 3, 0));
+    assertTrue(e.getMessage().contains("must ascend"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> g.apply(ContribOp.ATTENTION, List.of(x, x), Map.of("heads", 2L), 0));
+    assertEquals("Attention has no attribute 'heads'", e.getMessage());
+  }
+
+  @Test
   void namesAreUniqueAndIrMatchesOpset() {
     OnnxGraph g = new OnnxGraph("g");
     Ref a = g.scalar("c", 1f);

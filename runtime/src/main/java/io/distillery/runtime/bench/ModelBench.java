@@ -3,6 +3,7 @@ package io.distillery.runtime.bench;
 import io.distillery.core.ConfigException;
 import io.distillery.export.inspect.OnnxInspector;
 import io.distillery.export.quantize.DynamicInt8Quantizer;
+import io.distillery.export.student.StudentExporter;
 import io.distillery.runtime.batch.BatchConfig;
 import io.distillery.runtime.batch.BatchOrder;
 import io.distillery.runtime.classify.ClassifierModel;
@@ -18,6 +19,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -189,14 +191,18 @@ public final class ModelBench {
     }
   }
 
-  /** "teacher", "student", then "student int8" for a quantised copy or "student N". */
+  /**
+   * "teacher", "student", then "student int8" for a quantised copy, "student fused" for one in
+   * ONNX Runtime's fused kernels (both: "student fused int8"), or "student N".
+   */
   private static String role(int index, ClassifierModel model, List<ModelFigures> before) {
     if (index == 0) {
       return "teacher";
     }
-    String quantised = OnnxInspector.inspect(model.folder().model()).metadata()
-        .get(DynamicInt8Quantizer.METADATA_KEY);
-    String role = quantised != null ? "student int8" : "student";
+    Map<String, String> metadata = OnnxInspector.inspect(model.folder().model()).metadata();
+    String role = "student"
+        + (metadata.containsKey(StudentExporter.ORT_FUSED_KEY) ? " fused" : "")
+        + (metadata.containsKey(DynamicInt8Quantizer.METADATA_KEY) ? " int8" : "");
     List<String> taken = before.stream().map(ModelFigures::role).toList();
     String unique = role;
     for (int k = 2; taken.contains(unique); k++) {
