@@ -3,6 +3,7 @@ package io.distillery.export.quantize;
 import io.distillery.core.BadInputException;
 import io.distillery.export.gpt.OnnxInitializers;
 import io.distillery.export.gpt.WeightTensor;
+import io.distillery.export.graph.ContribOp;
 import io.distillery.export.graph.ElemType;
 import io.distillery.export.graph.OnnxGraph;
 import io.distillery.export.graph.Op;
@@ -40,8 +41,10 @@ import java.util.Set;
  * has at least {@value #MIN_TABLE_ROWS} rows (a vocabulary: a position table saves little and
  * costs three more nodes per call). A tied output head, {@code MatMul(x, Transpose(E))} with E
  * also read by the embedding Gather (a GPT's logits), gets its own int8 copy of E transposed and
- * E stays fp32 for the lookup. Everything else (the attention's activation-by-activation
- * MatMuls, biases, layer norms) stays fp32.
+ * E stays fp32 for the lookup. In a graph with ONNX Runtime's fused kernels, an {@code
+ * Attention} node's projection becomes int8 through its contrib twin {@code QAttention} (same
+ * dynamic scheme). Everything else (the attention's activation-by-activation MatMuls, biases,
+ * layer norms) stays fp32.
  */
 public final class DynamicInt8Quantizer {
   /** The {@code metadata_props} key saying how a model was quantised. */
@@ -139,6 +142,8 @@ public final class DynamicInt8Quantizer {
         WeightTensor w = floats.get(n.getInput(1));
         matMul(n, Int8Matrix.perColumn(w.values(), (int) w.shape()[0], (int) w.shape()[1]),
             n.getInput(1), true);
+      } else if (isFusedAttention(n) && quantisable(n.getInput(1), reads)) {
+        attention(n);
       } else if (n.getOpType().equals(Op.GATHER.onnxName()) && n.getDomain().isEmpty()
           && axis(n) == 0 && quantisable(n.getInput(0), reads)
           && floats.get(n.getInput(0)).shape()[0] >= MIN_TABLE_ROWS) {
@@ -215,6 +220,39 @@ public final class DynamicInt8Quantizer {
     String scale = fresh(base + "_scale");
     node(Op.MUL, base + "_scale", List.of(xs, scales), List.of(scale)); // [N]
     node(Op.MUL, base + "_rescale", List.of(accF, scale), List.of(n.getOutput(0)));
+    matMuls++;
+  }
+
+  /**
+   * ONNX Runtime's fused {@code Attention(x, W, b[, mask])} (a student exported with {@code
+   * --ort-fused}), whose only weight is the query/key/value projection.
+   */
+  private static boolean isFusedAttention(NodeProto n) {
+    return n.getOpType().equals(ContribOp.ATTENTION.onnxName())
+        && n.getDomain().equals(ContribOp.DOMAIN) && n.getInputCount() >= 3
+        && n.getInputCount() <= 4 && !n.getInput(2).isEmpty();
+  }
+
+  /**
+   * Attention(x, W, b, mask) → (xq, xs, xz) = DynamicQuantizeLinear(x); QAttention(xq, Wq, b, xs,
+   * Ws, mask, xz): its contrib twin with the projection in int8 (per output column), the attention
+   * itself in fp32, same attributes.
+   */
+  private void attention(NodeProto n) {
+    WeightTensor w = floats.get(n.getInput(1));
+    Int8Matrix q = Int8Matrix.perColumn(w.values(), (int) w.shape()[0], (int) w.shape()[1]);
+    String weights = addInt8(n.getInput(1), q, new long[] {q.rows(), q.cols()}, true);
+    String scales = addScales(n.getInput(1), q.scales(), q.cols());
+    String base = n.getName().isEmpty() ? n.getInput(1) : n.getName();
+    String xq = fresh(base + "_x_int8");
+    String xs = fresh(base + "_x_scale");
+    String xz = fresh(base + "_x_zero_point");
+    node(Op.DYNAMIC_QUANTIZE_LINEAR, base + "_quantize", List.of(n.getInput(0)), List.of(xq, xs, xz));
+    String mask = n.getInputCount() > 3 ? n.getInput(3) : "";
+    out.addNode(NodeProto.newBuilder().setName(fresh(base + "_int8")).setOpType("QAttention")
+        .setDomain(ContribOp.DOMAIN).addAllAttribute(n.getAttributeList())
+        .addAllInput(List.of(xq, weights, n.getInput(2), xs, scales, mask, xz))
+        .addAllOutput(n.getOutputList()));
     matMuls++;
   }
 
