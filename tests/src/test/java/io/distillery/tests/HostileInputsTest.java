@@ -112,7 +112,8 @@ class HostileInputsTest {
         "distill: {batch_size: -1}", "distill.batch_size",
         "distill: {epochs: 0}", "distill.epochs",
         "student: {layers: 0}", "student.layers",
-        "bench: {latency_runs: 5}", "bench.latency_runs");
+        "bench: {latency_runs: 5}", "bench.latency_runs",
+        "bench: {variants: [int4]}", "bench.variants");
     int i = 0;
     for (var e : cases.entrySet()) {
       String name = "absurd" + i++ + ".yaml";

@@ -57,7 +57,8 @@ class PipelineEndToEndTest {
     c.putObject("student").put("layers", 1).put("width", 32).put("heads", 2).put("ffn_width", 64)
         .put("embedding_dim", 16);
     c.putObject("distill").put("epochs", 2).put("batch_size", 16);
-    c.putObject("bench").put("latency_runs", 20).put("threads", 1);
+    c.putObject("bench").put("latency_runs", 20).put("threads", 1).putArray("variants")
+        .add("fused-int8");
     Path file = dir.resolve(name + ".json");
     Files.writeString(file, Json.MAPPER.writeValueAsString(c));
     return file;
@@ -117,6 +118,9 @@ class PipelineEndToEndTest {
       assertTrue(model.get("parameters").asLong() > 0, model.toString());
     }
     assertTrue(report.get("sizeRatio").asDouble() > 1, "the student is smaller: " + report);
+    assertEquals("student fused int8", report.at("/models/2/role").asText(),
+        "bench.variants: the fused int8 export measured in the same turns");
+    assertTrue(Files.isRegularFile(dir.resolve("full/student-fused-int8/model.onnx")));
 
     // a rerun of a finished run skips every stage: nothing is rewritten
     var before = Files.getLastModifiedTime(student.resolve("model.onnx"));

@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -86,7 +88,14 @@ public final class Pipeline {
       RunConfig.Bench b = c.bench();
       ModelBench.Config bc = new ModelBench.Config(b.threads() == null ? 1 : b.threads(),
           b.latencyRuns() == null ? 300 : b.latencyRuns(), 30, 32, 5);
-      report = new ModelBench(log).run(bc, c.teacher(), student, ModelBench.defaultTexts(),
+      List<Path> students = new ArrayList<>(List.of(student));
+      for (String v : b.variants()) {
+        Path dir = out.resolve("student-" + v);
+        StudentReexport.write(student, dir, v.endsWith("int8"), v.startsWith("fused"));
+        log.println("[run] bench: wrote " + dir + " to measure beside the student");
+        students.add(dir);
+      }
+      report = new ModelBench(log).run(bc, c.teacher(), students, ModelBench.defaultTexts(),
           Optional.ofNullable(b.data()));
       BenchReportFiles.write(report, benchDir);
       RewardCurves.write(out, benchDir).ifPresent(p -> log.println("[run] reward curves: " + p));

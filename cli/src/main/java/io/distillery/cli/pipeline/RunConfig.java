@@ -21,7 +21,7 @@ import java.util.List;
  * student: {layers: 4, width: 128, heads: 4, ffn_width: 512, embedding_dim: 64}
  * distill: {epochs: 10, batch_size: 32, learning_rate: 0.001, temperature: 2.0, alpha: 0.0, teacher_embeddings: true}
  * dev:     models/data/sentiment/dev.jsonl  # data-driven rows only: real dev set for early stopping
- * bench:   {data: models/data/sentiment/test.jsonl, threads: 1}
+ * bench:   {data: models/data/sentiment/test.jsonl, threads: 1, variants: [fused-int8]}
  * </pre>
  */
 public record RunConfig(
@@ -49,7 +49,7 @@ public record RunConfig(
     student = student == null ? new Student(null, null, null, null, null, null) : student;
     distill = distill == null
         ? new Distill(null, null, null, null, null, null, null, null, null, null) : distill;
-    bench = bench == null ? new Bench(null, null, null) : bench;
+    bench = bench == null ? new Bench(null, null, null, null) : bench;
   }
 
   /** The task spec: label names (in the teacher's id order) and a one-line description. */
@@ -242,11 +242,20 @@ public record RunConfig(
     }
   }
 
-  /** Bench settings: optional labelled test data, threads per model, batch-1 runs. */
-  public record Bench(Path data, Integer threads, Integer latencyRuns) {
+  /**
+   * Bench settings: optional labelled test data, threads per model, batch-1 runs, and further
+   * exports of the student to write and measure in the same turns ({@link #VARIANTS}).
+   */
+  public record Bench(Path data, Integer threads, Integer latencyRuns, List<String> variants) {
+    /** {@code int8}, {@code fused} (ONNX Runtime's fused kernels), {@code fused-int8}. */
+    public static final List<String> VARIANTS = List.of("int8", "fused", "fused-int8");
+
     public Bench {
       require(threads == null || threads >= 1, "bench.threads (>= 1)");
       require(latencyRuns == null || latencyRuns >= 10, "bench.latency_runs (>= 10)");
+      variants = variants == null ? List.of() : List.copyOf(variants);
+      require(VARIANTS.containsAll(variants) && variants.stream().distinct().count()
+          == variants.size(), "bench.variants (distinct values of " + VARIANTS + ")");
     }
   }
 
