@@ -39,6 +39,7 @@ public enum Op {
   SIGMOID("Sigmoid", 1, 1),
   NEG("Neg", 1, 1),
   EXP("Exp", 1, 1),
+  LOG("Log", 1, 1),
   SOFTMAX("Softmax", 1, 1, "axis"),
   TRANSPOSE("Transpose", 1, 1, "perm"),
   CONCAT("Concat", 1, Integer.MAX_VALUE, "axis"),
@@ -50,6 +51,8 @@ public enum Op {
   REDUCE_MEAN("ReduceMean", 1, 1, "axes", "keepdims"),
   REDUCE_SUM("ReduceSum", 1, 1, "axes", "keepdims", "noop_with_empty_axes"),
   REDUCE_MAX("ReduceMax", 1, 1, "axes", "keepdims"),
+  /** The index of the largest entry along {@code axis} (ties: the first), as int64. */
+  ARG_MAX("ArgMax", 1, 1, "axis", "keepdims"),
   LAYER_NORMALIZATION(17, "LayerNormalization", 2, 3, 3, "axis", "epsilon", "stash_type"),
   WHERE("Where", 3, 3),
   EQUAL("Equal", 2, 2),
@@ -57,6 +60,8 @@ public enum Op {
   EXPAND("Expand", 2, 2),
   CONSTANT_OF_SHAPE("ConstantOfShape", 1, 1, "value"),
   RANGE("Range", 3, 3),
+  /** (x, k int64 [1]) to (values, int64 indices) of the k largest along {@code axis}, sorted. */
+  TOPK(11, "TopK", 2, 2, 2, "axis", "largest", "sorted"),
   /** x to (uint8 y, float scale, uint8 zero point) over the whole tensor, for int8 MatMuls. */
   DYNAMIC_QUANTIZE_LINEAR(11, "DynamicQuantizeLinear", 1, 1, 3),
   /** (a, b, a zero point, b zero point) to the int32 product of the zero-point-shifted inputs. */

@@ -52,6 +52,8 @@ final class BatchGeneration {
   /** Finished rows that trigger a rebuild (refill, or shrink when no prompt waits). */
   private final int rebuildAt;
   private final boolean decodeEachStep;
+  /** Reduces each step's logits in ONNX Runtime; null: every pass over them in Java. */
+  private final LogitsReducer reducer;
 
   /** Per prompt: its ids, then the generated ones ({@code length[p]} so far). */
   private final long[][] tokens;
@@ -65,7 +67,7 @@ final class BatchGeneration {
 
   BatchGeneration(ModelSession session, LmTokenizer tokenizer, LmSignature signature,
       int context, long eosId, List<String> prompts, List<long[]> ids, GenerationConfig config,
-      boolean cache, StopCondition stop, Batching batching) {
+      boolean cache, StopCondition stop, Batching batching, LogitsReducer reducer) {
     this.session = session;
     this.tokenizer = tokenizer;
     this.signature = signature;
@@ -77,6 +79,7 @@ final class BatchGeneration {
     this.stop = stop;
     this.cache = cache;
     this.sampler = new TokenSampler(config);
+    this.reducer = reducer;
     this.padId = eosId >= 0 ? eosId : 0;
     int n = ids.size();
     this.maxRows = batching.maxRows() == 0 ? n : Math.min(batching.maxRows(), n);
@@ -166,8 +169,7 @@ final class BatchGeneration {
       b.close();
     }
     try {
-      float[] logits = lastPositions(result, rows);
-      advance(b.rowPrompt, logits);
+      advance(b.rowPrompt, result);
       return new CachedRows(b.rowPrompt, columns + 1, presents(result), result);
     } catch (RuntimeException e) {
       result.close();
@@ -194,7 +196,7 @@ final class BatchGeneration {
         if (take > 0) {
           width = Arrays.stream(fresh).map(p -> promptLength[p]).max().orElseThrow();
           pre = prefill(fresh, width);
-          advance(fresh, lastPositions(pre, take));
+          advance(fresh, pre);
         }
         int[] freshLive = Arrays.stream(fresh).filter(p -> finish[p] == null).toArray();
         if (kept.length == 0 && freshLive.length == take && pre != null) { // the prefill as is
@@ -315,12 +317,40 @@ final class BatchGeneration {
         }
       }
       try (OrtSession.Result result = runFromScratch(ids, n, width, mask, positions)) {
-        advance(rows, lastPositions(result, n));
+        advance(rows, result);
       }
     }
   }
 
   // ---------------------------------------------------------------- shared
+
+  /**
+   * Picks the next token of every unfinished prompt in {@code rows} from the last position of its
+   * row of the result's logits: through the {@link LogitsReducer} when there is one and the
+   * sampler needs only the k best logits, else by passes over the whole vocabulary in Java.
+   */
+  private void advance(int[] rows, OrtSession.Result result) throws OrtException {
+    OnnxTensor logits = (OnnxTensor) result.get("logits").orElseThrow();
+    int vocab = (int) logits.getInfo().getShape()[2];
+    int k = sampler.topNeeded(vocab);
+    if (reducer == null || k == 0) {
+      advance(rows, lastPositions(result, rows.length));
+      return;
+    }
+    LogitsReducer.Reduced top = reducer.reduce(logits, k);
+    int n = rows.length;
+    int[] ids = new int[n];
+    float[] lps = new float[n];
+    for (int r = 0; r < n; r++) {
+      int p = rows[r];
+      if (finish[p] == null) {
+        int j = sampler.pickFromTop(top.values(), r * k, k, rngs[p]);
+        ids[r] = (int) top.ids()[r * k + j];
+        lps[r] = top.values()[r * k + j] - top.logSumExp()[r];
+      }
+    }
+    append(rows, ids, lps);
+  }
 
   /** Picks the next token of every unfinished prompt in {@code rows} from its row of logits. */
   private void advance(int[] rows, float[] logits) {
@@ -339,7 +369,12 @@ final class BatchGeneration {
         lps[r] = TokenSampler.logProb(logits, r * vocab, vocab, ids[r]);
       }
     });
-    for (int r = 0; r < n; r++) {
+    append(rows, ids, lps);
+  }
+
+  /** Appends each unfinished row's chosen token and log-probability, then checks its stops. */
+  private void append(int[] rows, int[] ids, float[] lps) {
+    for (int r = 0; r < rows.length; r++) {
       int p = rows[r];
       if (finish[p] != null) {
         continue;

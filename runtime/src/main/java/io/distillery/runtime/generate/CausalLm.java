@@ -34,6 +34,9 @@ public final class CausalLm implements AutoCloseable {
   private final LmSignature signature;
   private final int context;
   private final long eosId;
+  private TokenScoring scoring = TokenScoring.GRAPH;
+  /** Opened on the first generation that uses it. */
+  private LogitsReducer reducer;
 
   /**
    * Takes ownership of the session and the tokenizer (closing this closes them).
@@ -92,6 +95,15 @@ public final class CausalLm implements AutoCloseable {
       tok.close();
       throw e;
     }
+  }
+
+  /** Where the per-token vocabulary passes run from now on ({@link TokenScoring#GRAPH} at first). */
+  public void setTokenScoring(TokenScoring scoring) {
+    this.scoring = java.util.Objects.requireNonNull(scoring);
+  }
+
+  public TokenScoring tokenScoring() {
+    return scoring;
   }
 
   public LmSignature signature() {
@@ -179,7 +191,8 @@ public final class CausalLm implements AutoCloseable {
     };
     try {
       return new BatchGeneration(session, tokenizer, signature, context, eosId, prompts,
-          promptIds, config, cache, stop, batching).loop();
+          promptIds, config, cache, stop, batching, scoring == TokenScoring.GRAPH ? reducer() : null)
+          .loop();
     } catch (OrtException e) {
       throw new JobFailedException(session.modelPath() + ": generation failed ("
           + e.getMessage() + ")", e);
@@ -217,10 +230,20 @@ public final class CausalLm implements AutoCloseable {
   @Override
   public void close() {
     try {
+      if (reducer != null) {
+        reducer.close();
+      }
       session.close();
     } finally {
       tokenizer.close();
     }
+  }
+
+  private synchronized LogitsReducer reducer() {
+    if (reducer == null) {
+      reducer = new LogitsReducer(session.config());
+    }
+    return reducer;
   }
 
   /**

@@ -29,13 +29,44 @@ final class TokenSampler {
     int[] order = config.topK() > 0 && config.topK() < vocab
         ? topK(logits, offset, vocab, config.topK())
         : sortedIds(logits, offset, vocab);
-    int keep = order.length;
+    float[] sorted = new float[order.length];
+    for (int i = 0; i < order.length; i++) {
+      sorted[i] = logits[offset + order[i]];
+    }
+    return order[sample(sorted, 0, order.length, rng)];
+  }
+
+  /**
+   * Like {@link #pick}, from a row's {@code k} best logits, best first ({@code values[offset..
+   * offset + k)}, as {@link LogitsReducer} gives them; k is 1 for greedy decoding, the config's
+   * top-k when sampling): the index in that list of the chosen token. Same numbers, same choice.
+   */
+  int pickFromTop(float[] values, int offset, int k, SplittableRandom rng) {
+    return config.greedyDecoding() ? 0 : sample(values, offset, k, rng);
+  }
+
+  /**
+   * The number of top-k entries {@link #pickFromTop} needs: 1 for greedy decoding, the top-k when
+   * it is below the vocabulary, 0 when sampling needs every logit (no top-k).
+   */
+  int topNeeded(int vocab) {
+    if (config.greedyDecoding()) {
+      return 1;
+    }
+    return config.topK() > 0 && config.topK() < vocab ? config.topK() : 0;
+  }
+
+  /**
+   * Temperature, then top-p, sampling over logits sorted best first ({@code sorted[offset..
+   * offset + keep)}): the index of the draw.
+   */
+  private int sample(float[] sorted, int offset, int keep, SplittableRandom rng) {
     double t = config.temperature();
-    double max = logits[offset + order[0]] / t;
+    double max = sorted[offset] / t;
     double[] p = new double[keep];
     double sum = 0;
     for (int i = 0; i < keep; i++) {
-      p[i] = Math.exp(logits[offset + order[i]] / t - max);
+      p[i] = Math.exp(sorted[offset + i] / t - max);
       sum += p[i];
     }
     if (config.topP() < 1) {
@@ -56,10 +87,10 @@ final class TokenSampler {
     for (int i = 0; i < keep; i++) {
       u -= p[i];
       if (u < 0) {
-        return order[i];
+        return i;
       }
     }
-    return order[keep - 1];
+    return keep - 1;
   }
 
   /** The k highest-scoring ids, best first (ties: lower id first). */

@@ -17,6 +17,7 @@ public final class ModelSession implements AutoCloseable {
   private final OrtSession session;
   private final Device requested;
   private final Device device;
+  private final SessionConfig config;
   private boolean closed;
 
   ModelSession(
@@ -24,12 +25,19 @@ public final class ModelSession implements AutoCloseable {
       OrtEnvironment environment,
       OrtSession session,
       Device requested,
-      Device device) {
+      Device device,
+      SessionConfig config) {
     this.modelPath = modelPath;
     this.environment = environment;
     this.session = session;
     this.requested = requested;
     this.device = device;
+    this.config = config;
+  }
+
+  /** The settings the session was opened with (threads, spinning, optimisation level). */
+  public SessionConfig config() {
+    return config;
   }
 
   /** The model file this session was opened from (as given, for error messages). */

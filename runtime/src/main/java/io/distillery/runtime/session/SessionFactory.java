@@ -93,7 +93,7 @@ public final class SessionFactory {
         if (config.device() == Device.AUTO) {
           log.accept(choice.logLine(model, candidate, failures));
         }
-        return new ModelSession(model, environment, session, config.device(), candidate);
+        return new ModelSession(model, environment, session, config.device(), candidate, config);
       } catch (OrtException | UnsatisfiedLinkError e) {
         String reason = oneLine(e.getMessage());
         if (candidate == Device.CPU) {
@@ -118,15 +118,30 @@ public final class SessionFactory {
     throw new IllegalStateException("provider plan without CPU: " + choice);
   }
 
+  /**
+   * A CPU session for a small helper graph built in memory (e.g. {@code LogitsReducer}), with the
+   * threads, spinning and optimisation level of {@code config}.
+   */
+  public static OrtSession openCpu(byte[] model, SessionConfig config) throws OrtException {
+    try (OrtSession.SessionOptions options = options(config)) {
+      return environment().createSession(model, options);
+    }
+  }
+
+  private static OrtSession.SessionOptions options(SessionConfig config) throws OrtException {
+    OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+    options.setOptimizationLevel(config.optimization().ort());
+    if (config.intraOpThreads() > 0) {
+      options.setIntraOpNumThreads(config.intraOpThreads());
+    }
+    if (!config.spinning()) {
+      options.addConfigEntry("session.intra_op.allow_spinning", "0");
+    }
+    return options;
+  }
+
   private OrtSession create(Path model, SessionConfig config, Device device) throws OrtException {
-    try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-      options.setOptimizationLevel(config.optimization().ort());
-      if (config.intraOpThreads() > 0) {
-        options.setIntraOpNumThreads(config.intraOpThreads());
-      }
-      if (!config.spinning()) {
-        options.addConfigEntry("session.intra_op.allow_spinning", "0");
-      }
+    try (OrtSession.SessionOptions options = options(config)) {
       switch (device) {
         case TENSORRT -> {
           options.addTensorrt(0);
