@@ -51,8 +51,6 @@ public enum Op {
   REDUCE_MEAN("ReduceMean", 1, 1, "axes", "keepdims"),
   REDUCE_SUM("ReduceSum", 1, 1, "axes", "keepdims", "noop_with_empty_axes"),
   REDUCE_MAX("ReduceMax", 1, 1, "axes", "keepdims"),
-  /** The index of the largest entry along {@code axis} (ties: the first), as int64. */
-  ARG_MAX("ArgMax", 1, 1, "axis", "keepdims"),
   LAYER_NORMALIZATION(17, "LayerNormalization", 2, 3, 3, "axis", "epsilon", "stash_type"),
   WHERE("Where", 3, 3),
   EQUAL("Equal", 2, 2),

@@ -9,6 +9,7 @@ import io.distillery.runtime.generate.CacheMode;
 import io.distillery.runtime.generate.CausalLm;
 import io.distillery.runtime.generate.Generation;
 import io.distillery.runtime.generate.GenerationConfig;
+import io.distillery.runtime.generate.TokenScoring;
 import io.distillery.runtime.session.SessionConfig;
 import io.distillery.runtime.session.SessionFactory;
 import java.io.IOException;
@@ -44,6 +45,12 @@ public final class GenerationBench {
   /** {@link Row#model} of the measured model and of the baseline graph. */
   public static final String MODEL = "model";
   public static final String BASELINE = "baseline";
+  /**
+   * {@link Row#path} of kv-cache batch 16 with the token choice and log-probabilities computed
+   * by Java passes over copied-out logits ({@link TokenScoring#JAVA}, the path before
+   * 2026-12-06); every other row uses {@link TokenScoring#GRAPH}.
+   */
+  public static final String JAVA_SCORING = "kv-cache, java scoring";
 
   /**
    * The whole report.
@@ -61,6 +68,9 @@ public final class GenerationBench {
    *     the same round-robin, or null
    * @param batch16OverBaseline kv-cache batch-16 tokens/s of the model over the baseline's (NaN
    *     without one)
+   * @param batch16OverBaselineJavaScoring kv-cache batch-16 tokens/s of the model over the
+   *     baseline's with {@link #JAVA_SCORING} (the baseline graph on the path before 2026-12-06;
+   *     NaN without a baseline)
    * @param agreement with a baseline and texts: the model (b) against the baseline (a) by teacher
    *     forcing on those texts; null otherwise
    */
@@ -68,7 +78,8 @@ public final class GenerationBench {
       double matmulGflops, double matmulBestGflops, int matmulRuns, double ceilingTokensPerSecond,
       List<Row> rows, double cacheSpeedupBatch1, double cacheSpeedupBatch16,
       double batch16ShareOfLimit, double batch16ShareOfBestLimit, Path baseline,
-      double batch16OverBaseline, LmAgreement.Result agreement) {}
+      double batch16OverBaseline, double batch16OverBaselineJavaScoring,
+      LmAgreement.Result agreement) {}
 
   /** Tokens of each text that {@link LmAgreement} scores. */
   public static final int AGREEMENT_TOKENS = 64;
@@ -111,10 +122,14 @@ public final class GenerationBench {
       for (CausalLm m : base == null ? List.of(lm) : List.of(lm, base)) {
         String name = m == lm ? MODEL : BASELINE;
         for (int batch : CACHED_BATCHES) {
-          configs.add(new Config(m, name, "kv-cache", batch, greedy.withCache(CacheMode.ON)));
+          configs.add(new Config(m, name, "kv-cache", batch, greedy.withCache(CacheMode.ON),
+              TokenScoring.GRAPH));
         }
+        configs.add(new Config(m, name, JAVA_SCORING, 16, greedy.withCache(CacheMode.ON),
+            TokenScoring.JAVA));
         for (int batch : NO_CACHE_BATCHES) {
-          configs.add(new Config(m, name, "no-cache", batch, greedy.withCache(CacheMode.OFF)));
+          configs.add(new Config(m, name, "no-cache", batch, greedy.withCache(CacheMode.OFF),
+              TokenScoring.GRAPH));
         }
       }
       // warm-up: the Java sampling loops need the JIT (first runs here were 2x slower), then
@@ -151,11 +166,11 @@ public final class GenerationBench {
         rate(rows, "kv-cache", 16) / rate(rows, "no-cache", 16),
         rate(rows, "kv-cache", 16) / ceiling, rate(rows, "kv-cache", 16) / bestCeiling,
         baselineDir, rate(rows, "kv-cache", 16) / rate(rows, BASELINE, "kv-cache", 16),
-        agreement);
+        rate(rows, "kv-cache", 16) / rate(rows, BASELINE, JAVA_SCORING, 16), agreement);
   }
 
   private record Config(CausalLm lm, String model, String path, int batch,
-      GenerationConfig generation) {}
+      GenerationConfig generation, TokenScoring scoring) {}
 
   /** Seconds for one generation of {@link #NEW_TOKENS} new tokens on every row. */
   private static double timeOne(long[] text, Config c) {
@@ -167,6 +182,7 @@ public final class GenerationBench {
       prompts.add(Arrays.copyOfRange(text, start, start + PROMPT_TOKENS));
       labels.add("p" + b);
     }
+    lm.setTokenScoring(c.scoring());
     long t0 = System.nanoTime();
     List<Generation> out = lm.generateIds(labels, prompts, c.generation());
     double s = (System.nanoTime() - t0) / 1e9;
@@ -200,9 +216,14 @@ public final class GenerationBench {
         + " 1; kv-cache batch 16 reaches %.1f%% of the arithmetic limit (%.1f%% of it at the best"
         + " MatMul run)%n", r.cacheSpeedupBatch16(), r.cacheSpeedupBatch1(),
         100 * r.batch16ShareOfLimit(), 100 * r.batch16ShareOfBestLimit()));
+    sb.append(String.format(Locale.ROOT, "kv-cache batch 16, model: token choice in the graph /"
+        + " in Java (same run): %.2fx%n",
+        rate(r.rows(), "kv-cache", 16) / rate(r.rows(), JAVA_SCORING, 16)));
     if (r.baseline() != null) {
-      sb.append(String.format(Locale.ROOT, "kv-cache batch 16, model / baseline (same run): %.2fx%n",
-          r.batch16OverBaseline()));
+      sb.append(String.format(Locale.ROOT, "kv-cache batch 16, model / baseline (same run, both"
+          + " choosing tokens in the graph): %.2fx; model / baseline choosing tokens in Java (the"
+          + " path before 2026-12-06): %.2fx%n", r.batch16OverBaseline(),
+          r.batch16OverBaselineJavaScoring()));
     }
     LmAgreement.Result a = r.agreement();
     if (a != null) {

@@ -25,7 +25,8 @@ class GenerationBenchTest {
     GenerationBench.Report r = GenerationBench.run(model, 1, 1,
         new PrintStream(log, true, StandardCharsets.UTF_8));
 
-    assertEquals(5, r.rows().size(), r.rows().toString()); // kv-cache 1/16/64, no-cache 1/16
+    // kv-cache 1/16/64, kv-cache 16 choosing tokens in Java, no-cache 1/16
+    assertEquals(6, r.rows().size(), r.rows().toString());
     for (GenerationBench.Row row : r.rows()) {
       assertTrue(row.tokensPerSecond() > 0 && row.secondsPerRun() > 0, row.toString());
     }
@@ -46,8 +47,10 @@ class GenerationBenchTest {
 
     GenerationBench.write(r, tmp.resolve("out"));
     JsonNode json = Json.MAPPER.readTree(tmp.resolve("out/bench.json").toFile());
-    assertEquals(5, json.get("rows").size());
+    assertEquals(6, json.get("rows").size());
     String md = Files.readString(tmp.resolve("out/bench.md"));
+    assertTrue(md.contains("| " + GenerationBench.JAVA_SCORING + " | 16 |"), md);
+    assertTrue(md.contains("token choice in the graph / in Java"), md);
     assertTrue(md.contains("| no-cache | 16 |"));
     assertTrue(md.contains("best") && md.contains("median"), md);
     assertTrue(Double.isNaN(r.batch16OverBaseline()));
@@ -56,10 +59,12 @@ class GenerationBenchTest {
     GenerationBench.Report both = GenerationBench.run(model, model, 1, 1,
         new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
         java.util.List.of("The harbour was quiet this morning.", "a b", "Nobody knew when."));
-    assertEquals(10, both.rows().size());
-    assertEquals(5, both.rows().stream().filter(x -> x.model().equals(GenerationBench.BASELINE)).count());
+    assertEquals(12, both.rows().size());
+    assertEquals(6, both.rows().stream().filter(x -> x.model().equals(GenerationBench.BASELINE)).count());
     assertTrue(both.batch16OverBaseline() > 0.2 && both.batch16OverBaseline() < 5,
         String.valueOf(both.batch16OverBaseline()));
+    assertTrue(both.batch16OverBaselineJavaScoring() > 0.2
+        && both.batch16OverBaselineJavaScoring() < 20, both.toString());
     assertTrue(GenerationBench.markdown(both).contains("model / baseline"));
     // teacher forcing the same export against itself: identical distributions
     LmAgreement.Result same = both.agreement();
