@@ -29,8 +29,9 @@ final class ExportCommand implements Callable<Integer> {
       + " generator, its block and logits-head MatMuls.")
   boolean int8;
 
-  @Option(names = "--ort-fused", description = "Students: write the encoder with ONNX Runtime's fused"
-      + " kernels (com.microsoft Attention, SkipLayerNormalization, BiasGelu): same outputs, fewer"
+  @Option(names = "--ort-fused", description = "Write the blocks with ONNX Runtime's fused kernels"
+      + " (com.microsoft Attention for a student, MultiHeadAttention over the KV cache for a"
+      + " generator; SkipLayerNormalization, BiasGelu): same inputs, outputs and function, fewer"
       + " kernels per call, but the file runs on ONNX Runtime only. Combines with --int8.")
   boolean ortFused;
 
@@ -44,14 +45,10 @@ final class ExportCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Path target = out != null ? out : StudentReexport.defaultOut(model, int8, ortFused);
     if (GeneratorReexport.isGenerator(model)) {
-      if (ortFused) {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-            "--ort-fused applies to students; a generator keeps its standard-op graph");
-      }
-      long bytes = int8 ? GeneratorReexport.writeInt8(model, target)
-          : GeneratorReexport.write(model, target);
-      spec.commandLine().getOut().printf(Locale.ROOT, "%s: %s; model.onnx %.1f MB%n",
-          int8 ? "int8 generator" : "generator", target, bytes / 1e6);
+      long bytes = int8 ? GeneratorReexport.writeInt8(model, target, ortFused)
+          : GeneratorReexport.write(model, target, ortFused);
+      spec.commandLine().getOut().printf(Locale.ROOT, "%s%s: %s; model.onnx %.1f MB%n",
+          ortFused ? "fused " : "", int8 ? "int8 generator" : "generator", target, bytes / 1e6);
       return 0;
     }
     StudentReexport.Summary s = StudentReexport.write(model, target, int8, ortFused);

@@ -5,6 +5,7 @@ import io.distillery.core.AtomicFiles;
 import io.distillery.core.BadInputException;
 import io.distillery.core.Json;
 import io.distillery.export.check.OnnxChecker;
+import io.distillery.export.gpt.GptExporter;
 import io.distillery.export.graph.OnnxModels;
 import io.distillery.export.quantize.DynamicInt8Quantizer;
 import io.distillery.learn.gpt.GeneratorFolder;
@@ -45,6 +46,11 @@ public final class GeneratorReexport {
    * @throws BadInputException if the source model is already int8
    */
   public static long writeInt8(Path source, Path out) {
+    return writeInt8(source, out, false);
+  }
+
+  /** Like {@link #writeInt8(Path, Path)}; {@code ortFused}: from the fused graph ({@link #write}). */
+  public static long writeInt8(Path source, Path out, boolean ortFused) {
     Path sourceModel = source.resolve("model.onnx");
     OnnxModels.read(sourceModel).getMetadataPropsList().stream()
         .filter(e -> e.getKey().equals(DynamicInt8Quantizer.METADATA_KEY)).findFirst()
@@ -52,7 +58,7 @@ public final class GeneratorReexport {
           throw BadInputException.of(sourceModel, "already quantised (" + e.getKey() + " = "
               + e.getValue() + "); quantise the fp32 generator");
         });
-    write(source, out, false); // the checker reads the int8 file once, below
+    write(source, out, ortFused, false); // the checker reads the int8 file once, below
     Path model = out.resolve("model.onnx");
     DynamicInt8Quantizer.Result r = DynamicInt8Quantizer.quantize(OnnxModels.read(model), model);
     OnnxModels.write(r.model(), model);
@@ -73,10 +79,19 @@ public final class GeneratorReexport {
 
   /** Writes the re-exported generator into {@code out}; returns its model.onnx size. */
   public static long write(Path source, Path out) {
-    return write(source, out, true);
+    return write(source, out, false, true);
   }
 
-  private static long write(Path source, Path out, boolean check) {
+  /**
+   * Writes the re-exported generator into {@code out}, with {@code ortFused} in ONNX Runtime's
+   * fused kernels (MultiHeadAttention over the cache, SkipLayerNormalization, BiasGelu: same
+   * signature, an ONNX Runtime-only file); returns its model.onnx size.
+   */
+  public static long write(Path source, Path out, boolean ortFused) {
+    return write(source, out, ortFused, true);
+  }
+
+  private static long write(Path source, Path out, boolean ortFused, boolean check) {
     GeneratorFolder g = GeneratorFolder.read(source);
     try {
       if (Files.isDirectory(out) && Files.isSameFile(source, out)) {
@@ -89,7 +104,12 @@ public final class GeneratorReexport {
       ObjectNode recipe = Files.isRegularFile(recipeFile)
           ? (ObjectNode) Json.MAPPER.readTree(recipeFile.toFile()) : Json.MAPPER.createObjectNode();
       recipe.put("exported_from", source.toAbsolutePath().normalize().toString());
-      g.writeTuned(out, g.weights(), metadata, recipe);
+      if (ortFused) {
+        recipe.put("ort_fused", GptExporter.ORT_FUSED_VALUE);
+      } else {
+        recipe.remove("ort_fused");
+      }
+      g.writeTuned(out, g.weights(), metadata, recipe, ortFused);
       Path model = out.resolve("model.onnx");
       if (check && OnnxChecker.isAvailable()) {
         OnnxChecker.check(model);

@@ -1,6 +1,7 @@
 package io.distillery.export.gpt;
 
 import io.distillery.export.ExportException;
+import io.distillery.export.graph.ContribOp;
 import io.distillery.export.graph.Dim;
 import io.distillery.export.graph.ElemType;
 import io.distillery.export.graph.OnnxGraph;
@@ -11,6 +12,7 @@ import io.distillery.export.graph.Tensors;
 import io.distillery.export.onnx.OnnxProto.GraphProto;
 import io.distillery.export.onnx.OnnxProto.ModelProto;
 import io.distillery.export.onnx.OnnxProto.NodeProto;
+import io.distillery.export.transformer.OrtFusedStackWriter;
 import io.distillery.export.transformer.TransformerBlockWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,6 +39,10 @@ import java.util.Set;
 public final class GptExporter {
   /** The opset written: LayerNormalization exists from 17, the newest the Debian checker knows. */
   public static final int OPSET = 17;
+  /** Metadata key marking a graph written with ONNX Runtime's fused kernels (ONNX Runtime only). */
+  public static final String ORT_FUSED_KEY = "distillery.ort_fused";
+  public static final String ORT_FUSED_VALUE = "com.microsoft MultiHeadAttention,"
+      + " SkipLayerNormalization, BiasGelu: runs on ONNX Runtime only";
 
   private GptExporter() {}
 
@@ -83,6 +89,20 @@ public final class GptExporter {
    */
   public static ModelProto build(GptArchitecture arch, Map<String, WeightTensor> weights,
       Map<String, String> metadata, boolean withCache) {
+    return build(arch, weights, metadata, withCache, false);
+  }
+
+  /**
+   * Builds the model; with {@code ortFused} (and the cache) its blocks are written with ONNX
+   * Runtime's fused kernels ({@link OrtFusedStackWriter#causal}: MultiHeadAttention over the
+   * cache, SkipLayerNormalization, BiasGelu): same inputs, outputs and function, fewer kernels a
+   * step, a file only ONNX Runtime runs.
+   */
+  public static ModelProto build(GptArchitecture arch, Map<String, WeightTensor> weights,
+      Map<String, String> metadata, boolean withCache, boolean ortFused) {
+    if (ortFused && !withCache) {
+      throw new ExportException("GPT export: the fused graph is written with the KV cache only");
+    }
     Map<String, long[]> shapes = arch.weightShapes();
     for (Map.Entry<String, long[]> e : shapes.entrySet()) {
       WeightTensor w = weights.get(e.getKey());
@@ -120,22 +140,37 @@ public final class GptExporter {
       w.put(e.getKey(), r);
     }
 
-    Ref h = w.get("transformer.wte.weight").apply(Op.GATHER, ids)
-        .apply(Op.ADD, w.get("transformer.wpe.weight").apply(Op.GATHER, positions)); // [B, T, C]
+    Ref tok = w.get("transformer.wte.weight").apply(Op.GATHER, ids); // [B, T, C]
+    Ref pos = w.get("transformer.wpe.weight").apply(Op.GATHER, positions); // [B, T, C]
     Ref bias = attentionBias(g, ids, mask); // [B, 1, T, S]
-    TransformerBlockWriter blocks =
-        new TransformerBlockWriter(g, arch.width(), arch.heads(), GptArchitecture.BLOCK_WEIGHTS);
     Ref[] presentKeys = new Ref[arch.layers()];
     Ref[] presentValues = new Ref[arch.layers()];
-    for (int i = 0; i < arch.layers(); i++) {
-      TransformerBlockWriter.Output out =
-          blocks.write(h, bias, w, GptArchitecture.blockPrefix(i), pastKeys[i], pastValues[i]);
-      h = out.hidden();
-      presentKeys[i] = out.key();
-      presentValues[i] = out.value();
+    Ref normed;
+    if (ortFused) {
+      List<String> prefixes = new ArrayList<>();
+      for (int i = 0; i < arch.layers(); i++) {
+        prefixes.add(GptArchitecture.blockPrefix(i));
+      }
+      OrtFusedStackWriter stack = OrtFusedStackWriter.causal(arch.width(), arch.heads(),
+          GptArchitecture.BLOCK_WEIGHTS, bias, Arrays.asList(pastKeys), Arrays.asList(pastValues));
+      normed = stack.write(tok, pos, w, prefixes, w.get("transformer.ln_f.weight"),
+          w.get("transformer.ln_f.bias"));
+      stack.presentKeys().toArray(presentKeys);
+      stack.presentValues().toArray(presentValues);
+    } else {
+      Ref h = tok.apply(Op.ADD, pos);
+      TransformerBlockWriter blocks =
+          new TransformerBlockWriter(g, arch.width(), arch.heads(), GptArchitecture.BLOCK_WEIGHTS);
+      for (int i = 0; i < arch.layers(); i++) {
+        TransformerBlockWriter.Output out =
+            blocks.write(h, bias, w, GptArchitecture.blockPrefix(i), pastKeys[i], pastValues[i]);
+        h = out.hidden();
+        presentKeys[i] = out.key();
+        presentValues[i] = out.value();
+      }
+      normed = TransformerBlockWriter.layerNorm(
+          h, w.get("transformer.ln_f.weight"), w.get("transformer.ln_f.bias"));
     }
-    Ref normed = TransformerBlockWriter.layerNorm(
-        h, w.get("transformer.ln_f.weight"), w.get("transformer.ln_f.bias"));
     Ref wteT = w.get("transformer.wte.weight").apply(Op.TRANSPOSE, Map.of("perm", new long[] {1, 0}));
     Ref logits = normed.apply(Op.MATMUL, wteT); // [B, T, V]
 
@@ -149,8 +184,12 @@ public final class GptExporter {
         withCache ? "text-generation-with-past" : "text-generation");
     g.metadata("distillery.architecture", "layers=" + arch.layers() + ",width=" + arch.width()
         + ",heads=" + arch.heads() + ",context=" + arch.context() + ",vocab=" + arch.vocab());
-    g.metadata("distillery.exporter", GptExporter.class.getName() + " opset " + OPSET);
+    g.metadata("distillery.exporter", GptExporter.class.getName() + " opset " + OPSET
+        + (ortFused ? " + " + ContribOp.DOMAIN + " fused kernels" : ""));
     metadata.forEach(g::metadata);
+    if (ortFused) {
+      g.metadata(ORT_FUSED_KEY, ORT_FUSED_VALUE);
+    }
     return withoutOutputCopies(g.toModel());
   }
 

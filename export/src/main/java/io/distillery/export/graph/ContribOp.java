@@ -14,6 +14,9 @@ import java.util.List;
  *   <li>{@link #ATTENTION}: (x [B, T, in], W [in, 3D], b [3D], mask int32 [B, T] of 1/0) to
  *       multi-head self-attention [B, T, D] before the output projection; masked keys get
  *       {@code mask_filter_value} added to their scores.
+ *   <li>{@link #MULTI_HEAD_ATTENTION}: (q, k, v [B, T, D], bias [3D], key padding mask, additive
+ *       bias [B|1, H|1, T, P + T], past keys, past values [B, H, P, Dh]) to attention [B, T, D]
+ *       and the keys and values with the new ones appended, [B, H, P + T, Dh] (outputs 1, 2).
  *   <li>{@link #SKIP_LAYER_NORMALIZATION}: (x, skip, gamma, beta, bias) to LayerNorm(x + skip +
  *       bias) (output 0) and, as output 3, the sum x + skip + bias (the pre-LN residual stream).
  *   <li>{@link #BIAS_GELU}: (x, bias) to exact (erf) GELU(x + bias).
@@ -21,6 +24,8 @@ import java.util.List;
  */
 public enum ContribOp {
   ATTENTION("Attention", 2, 7, 2, "num_heads", "mask_filter_value", "scale", "unidirectional"),
+  MULTI_HEAD_ATTENTION("MultiHeadAttention", 1, 10, 4, "num_heads", "mask_filter_value", "scale",
+      "unidirectional"),
   SKIP_LAYER_NORMALIZATION("SkipLayerNormalization", 3, 5, 4, "epsilon"),
   BIAS_GELU("BiasGelu", 2, 2, 1);
 

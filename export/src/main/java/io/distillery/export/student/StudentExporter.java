@@ -8,7 +8,7 @@ import io.distillery.export.graph.OnnxModels;
 import io.distillery.export.graph.Op;
 import io.distillery.export.graph.Ref;
 import io.distillery.export.onnx.OnnxProto.ModelProto;
-import io.distillery.export.transformer.OrtFusedEncoderWriter;
+import io.distillery.export.transformer.OrtFusedStackWriter;
 import io.distillery.export.transformer.TransformerBlockWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -71,7 +71,7 @@ public final class StudentExporter {
    * Builds the model; see the class comment for the graph.
    *
    * @param ortFused write the encoder with ONNX Runtime's fused contrib kernels ({@link
-   *     OrtFusedEncoderWriter}): same function and signature, fewer and larger kernels, but a file
+   *     OrtFusedStackWriter}): same function and signature, fewer and larger kernels, but a file
    *     only ONNX Runtime runs
    */
   public static ModelProto build(StudentWeights weights, Map<String, String> metadata,
@@ -110,8 +110,9 @@ public final class StudentExporter {
       for (int i = 0; i < arch.layers(); i++) {
         prefixes.add(StudentArchitecture.layerPrefix(i));
       }
-      normed = new OrtFusedEncoderWriter(arch.heads(), StudentArchitecture.BLOCK_WEIGHTS)
-          .write(tok, pos, mask, w, prefixes, finalGamma, finalBeta);
+      normed = OrtFusedStackWriter.bidirectional(arch.width(), arch.heads(),
+              StudentArchitecture.BLOCK_WEIGHTS, mask)
+          .write(tok, pos, w, prefixes, finalGamma, finalBeta);
     } else {
       Ref h = tok.apply(Op.ADD, pos); // [B, T, D]
       Ref bias = TransformerBlockWriter.maskBias(g, maskF)

@@ -108,9 +108,21 @@ public record GeneratorFolder(Path dir, GptConfig config, int eosId,
    */
   public void writeTuned(Path out, Map<String, WeightTensor> tunedWeights,
       Map<String, String> metadata, ObjectNode recipe) {
+    writeTuned(out, tunedWeights, metadata, recipe, false);
+  }
+
+  /**
+   * Like {@link #writeTuned(Path, Map, Map, ObjectNode)}; with {@code ortFused} the graph uses ONNX
+   * Runtime's fused kernels ({@link GptExporter#build(io.distillery.export.gpt.GptArchitecture,
+   * Map, Map, boolean, boolean)}).
+   */
+  public void writeTuned(Path out, Map<String, WeightTensor> tunedWeights,
+      Map<String, String> metadata, ObjectNode recipe, boolean ortFused) {
     try {
       Files.createDirectories(out);
-      GptExporter.export(config.architecture(), tunedWeights, new LinkedHashMap<>(metadata),
+      Map<String, String> meta = new LinkedHashMap<>(metadata);
+      meta.remove(GptExporter.ORT_FUSED_KEY); // the exporter sets it when it writes fused kernels
+      OnnxModels.write(GptExporter.build(config.architecture(), tunedWeights, meta, true, ortFused),
           out.resolve("model.onnx"));
       for (String name : new String[] {"tokenizer.json", "config.json",
           "generation_config.json"}) {

@@ -11,8 +11,10 @@ import java.nio.LongBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 
@@ -52,8 +54,22 @@ final class BatchGeneration {
   /** Finished rows that trigger a rebuild (refill, or shrink when no prompt waits). */
   private final int rebuildAt;
   private final boolean decodeEachStep;
-  /** Reduces each step's logits in ONNX Runtime; null: every pass over them in Java. */
+  /** How a step's logits become tokens; see {@link TokenChoice}. */
+  private enum Mode { IN_GRAPH, REDUCER, JAVA }
+
+  /**
+   * How the caller wants tokens chosen: where ({@code scoring}), whether the model session has the
+   * reduction appended ({@link LogitsReducer#appendedTo}), the separate reducer session otherwise
+   * (null for {@link TokenScoring#JAVA}), and the vocabulary size (-1 if the model does not say).
+   */
+  record TokenChoice(TokenScoring scoring, boolean inGraph, LogitsReducer reducer, int vocab) {}
+
+  private final Mode mode;
+  /** The k best logits a step needs (1 for greedy decoding; 0: every logit, in Java). */
+  private final int topK;
   private final LogitsReducer reducer;
+  /** The outputs to fetch in {@link Mode#IN_GRAPH} (no logits); null: every output. */
+  private final Set<String> requested;
 
   /** Per prompt: its ids, then the generated ones ({@code length[p]} so far). */
   private final long[][] tokens;
@@ -67,7 +83,7 @@ final class BatchGeneration {
 
   BatchGeneration(ModelSession session, LmTokenizer tokenizer, LmSignature signature,
       int context, long eosId, List<String> prompts, List<long[]> ids, GenerationConfig config,
-      boolean cache, StopCondition stop, Batching batching, LogitsReducer reducer) {
+      boolean cache, StopCondition stop, Batching batching, TokenChoice choice) {
     this.session = session;
     this.tokenizer = tokenizer;
     this.signature = signature;
@@ -79,7 +95,13 @@ final class BatchGeneration {
     this.stop = stop;
     this.cache = cache;
     this.sampler = new TokenSampler(config);
-    this.reducer = reducer;
+    int k = choice.vocab() > 0 ? sampler.topNeeded(choice.vocab())
+        : config.greedyDecoding() ? 1 : 0; // a vocabulary of unknown size: top-k may not fit
+    this.topK = k;
+    this.mode = k == 0 || choice.scoring() == TokenScoring.JAVA ? Mode.JAVA
+        : choice.inGraph() ? Mode.IN_GRAPH : Mode.REDUCER;
+    this.reducer = choice.reducer();
+    this.requested = mode == Mode.IN_GRAPH ? inGraphOutputs(signature) : null;
     this.padId = eosId >= 0 ? eosId : 0;
     int n = ids.size();
     this.maxRows = batching.maxRows() == 0 ? n : Math.min(batching.maxRows(), n);
@@ -248,7 +270,8 @@ final class BatchGeneration {
   /** Runs {@code [rows, width]} tokens with an empty past when the model takes one. */
   private OrtSession.Result runFromScratch(long[] ids, int rows, int width, long[] mask,
       long[] positions) throws OrtException {
-    return runFromScratch(session, signature, ids, rows, width, mask, positions);
+    return runFromScratch(session, signature, ids, rows, width, mask, positions,
+        Math.max(1, topK), requested);
   }
 
   /**
@@ -257,6 +280,12 @@ final class BatchGeneration {
    */
   static OrtSession.Result runFromScratch(ModelSession session, LmSignature signature, long[] ids,
       int rows, int width, long[] mask, long[] positions) throws OrtException {
+    return runFromScratch(session, signature, ids, rows, width, mask, positions, 1, null);
+  }
+
+  private static OrtSession.Result runFromScratch(ModelSession session, LmSignature signature,
+      long[] ids, int rows, int width, long[] mask, long[] positions, int k,
+      Set<String> requested) throws OrtException {
     OrtEnvironment env = session.environment();
     Map<String, OnnxTensor> empty = new HashMap<>();
     try {
@@ -267,10 +296,22 @@ final class BatchGeneration {
                   signature.headDim()}));
         }
       }
-      return run(session, signature, ids, rows, width, mask, width, positions, empty);
+      return run(session, signature, ids, rows, width, mask, width, positions, empty, k,
+          requested);
     } finally {
       empty.values().forEach(OnnxValue::close);
     }
+  }
+
+  /** The outputs a step needs when the model chooses the tokens: the reduction and the cache. */
+  private static Set<String> inGraphOutputs(LmSignature signature) {
+    Set<String> out = new HashSet<>(List.of(LogitsReducer.IN_GRAPH_TOP_VALUES,
+        LogitsReducer.IN_GRAPH_TOP_IDS, LogitsReducer.IN_GRAPH_LOG_SUM_EXP));
+    for (int l = 0; l < signature.layers(); l++) {
+      out.add("present." + l + ".key");
+      out.add("present." + l + ".value");
+    }
+    return out;
   }
 
   /** The {@code present.*} outputs of a step, by name. */
@@ -326,18 +367,21 @@ final class BatchGeneration {
 
   /**
    * Picks the next token of every unfinished prompt in {@code rows} from the last position of its
-   * row of the result's logits: through the {@link LogitsReducer} when there is one and the
-   * sampler needs only the k best logits, else by passes over the whole vocabulary in Java.
+   * row of the result's logits: from the k best logits the model's run already reduced them to
+   * ({@link Mode#IN_GRAPH}), or the {@link LogitsReducer} session reduces them to ({@link
+   * Mode#REDUCER}), else by passes over the whole vocabulary in Java.
    */
   private void advance(int[] rows, OrtSession.Result result) throws OrtException {
-    OnnxTensor logits = (OnnxTensor) result.get("logits").orElseThrow();
-    int vocab = (int) logits.getInfo().getShape()[2];
-    int k = sampler.topNeeded(vocab);
-    if (reducer == null || k == 0) {
-      advance(rows, lastPositions(result, rows.length));
-      return;
+    LogitsReducer.Reduced top;
+    switch (mode) {
+      case IN_GRAPH -> top = LogitsReducer.read(result, topK);
+      case REDUCER -> top = reducer.reduce((OnnxTensor) result.get("logits").orElseThrow(), topK);
+      default -> {
+        advance(rows, lastPositions(result, rows.length));
+        return;
+      }
     }
-    LogitsReducer.Reduced top = reducer.reduce(logits, k);
+    int k = topK;
     int n = rows.length;
     int[] ids = new int[n];
     float[] lps = new float[n];
@@ -435,12 +479,17 @@ final class BatchGeneration {
    */
   private OrtSession.Result run(long[] ids, int rows, int fed, long[] mask, int seen,
       long[] positions, Map<String, OnnxTensor> past) throws OrtException {
-    return run(session, signature, ids, rows, fed, mask, seen, positions, past);
+    return run(session, signature, ids, rows, fed, mask, seen, positions, past,
+        Math.max(1, topK), requested);
   }
 
+  /**
+   * Runs the model once; a model with the reduction appended also gets its {@code k} input, and
+   * only the {@code requested} outputs are fetched (null: all).
+   */
   private static OrtSession.Result run(ModelSession session, LmSignature signature, long[] ids,
-      int rows, int fed, long[] mask, int seen, long[] positions, Map<String, OnnxTensor> past)
-      throws OrtException {
+      int rows, int fed, long[] mask, int seen, long[] positions, Map<String, OnnxTensor> past,
+      int k, Set<String> requested) throws OrtException {
     OrtEnvironment env = session.environment();
     Map<String, OnnxTensor> owned = new HashMap<>();
     Map<String, OnnxTensor> inputs = new HashMap<>();
@@ -452,11 +501,15 @@ final class BatchGeneration {
       if (signature.hasPositionIds()) {
         owned.put("position_ids", longs(env, positions, rows, fed));
       }
+      if (session.inputNames().contains(LogitsReducer.IN_GRAPH_K)) {
+        owned.put(LogitsReducer.IN_GRAPH_K, LogitsReducer.topK(k));
+      }
       inputs.putAll(owned);
       for (Map.Entry<String, OnnxTensor> e : past.entrySet()) {
         inputs.put("past_key_values." + e.getKey().substring("present.".length()), e.getValue());
       }
-      return session.session().run(inputs);
+      return requested == null ? session.session().run(inputs)
+          : session.session().run(inputs, requested);
     } finally {
       owned.values().forEach(OnnxValue::close);
     }

@@ -3,15 +3,20 @@ package io.distillery.runtime.generate;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.distillery.core.BadInputException;
 import io.distillery.core.ConfigException;
 import io.distillery.core.JobFailedException;
 import io.distillery.core.ModelLoadException;
+import io.distillery.export.graph.OnnxModels;
+import io.distillery.export.onnx.OnnxProto.ModelProto;
+import io.distillery.export.onnx.OnnxProto.TensorProto;
 import io.distillery.runtime.model.JsonFile;
 import io.distillery.runtime.session.ModelSession;
 import io.distillery.runtime.session.SessionConfig;
 import io.distillery.runtime.session.SessionFactory;
+import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +40,11 @@ public final class CausalLm implements AutoCloseable {
   private final int context;
   private final long eosId;
   private TokenScoring scoring = TokenScoring.GRAPH;
-  /** Opened on the first generation that uses it. */
+  /** Whether the session's model has the token choice appended ({@link LogitsReducer#appendedTo}). */
+  private final boolean choiceInGraph;
+  /** The vocabulary size from the logits output's shape, -1 if symbolic. */
+  private final int vocab;
+  /** Opened on the first generation that needs it (token choice in a graph of its own). */
   private LogitsReducer reducer;
 
   /**
@@ -52,9 +61,13 @@ public final class CausalLm implements AutoCloseable {
     try {
       this.signature = LmSignature.of(session.modelPath(), session.session().getInputInfo(),
           session.session().getOutputInfo());
+      long[] shape = ((TensorInfo) session.session().getOutputInfo().get("logits")
+          .getInfo()).getShape();
+      this.vocab = shape.length == 3 && shape[2] > 0 ? (int) shape[2] : -1;
     } catch (OrtException e) {
       throw LmSignature.unreadable(session.modelPath(), e);
     }
+    this.choiceInGraph = session.inputNames().contains(LogitsReducer.IN_GRAPH_K);
   }
 
   /**
@@ -63,6 +76,18 @@ public final class CausalLm implements AutoCloseable {
    * from {@code config.json} / {@code generation_config.json} when present.
    */
   public static CausalLm open(Path dir, SessionFactory factory, SessionConfig config) {
+    return open(dir, factory, config, TokenScoring.GRAPH);
+  }
+
+  /**
+   * Like {@link #open(Path, SessionFactory, SessionConfig)}, choosing tokens as {@code scoring}
+   * says. With {@link TokenScoring#GRAPH} the token choice is appended to the model's graph when
+   * it can be ({@link LogitsReducer#appendedTo}: a file of at most {@value #APPEND_MAX_BYTES}
+   * bytes, weights inside it, opset 11 to 17), else it runs in a graph of its own; {@link
+   * TokenScoring#JAVA} opens the file as it is.
+   */
+  public static CausalLm open(Path dir, SessionFactory factory, SessionConfig config,
+      TokenScoring scoring) {
     Path model = dir.resolve("model.onnx");
     if (!Files.isRegularFile(model)) {
       throw new ModelLoadException(model, "no such file; a generator folder holds model.onnx and"
@@ -90,10 +115,39 @@ public final class CausalLm implements AutoCloseable {
     }
     LmTokenizer tok = LmTokenizer.load(dir.resolve("tokenizer.json"));
     try {
-      return new CausalLm(factory.open(model, config), tok, context, eos);
+      byte[] withChoice = scoring == TokenScoring.GRAPH ? withTokenChoice(model) : null;
+      CausalLm lm = new CausalLm(withChoice == null ? factory.open(model, config)
+          : factory.open(model, withChoice, config), tok, context, eos);
+      lm.setTokenScoring(scoring);
+      return lm;
     } catch (RuntimeException e) {
       tok.close();
       throw e;
+    }
+  }
+
+  /** Model files up to this size get the token choice appended (it is rebuilt in memory). */
+  public static final long APPEND_MAX_BYTES = 512L << 20;
+
+  /**
+   * The model with {@link LogitsReducer#appendedTo} as bytes, or null where that does not apply
+   * (too large, weights in external files, an opset the builder does not write, no logits).
+   */
+  private static byte[] withTokenChoice(Path model) {
+    try {
+      if (Files.size(model) > APPEND_MAX_BYTES) {
+        return null;
+      }
+      ModelProto proto = OnnxModels.read(model);
+      boolean external = proto.getGraph().getInitializerList().stream()
+          .anyMatch(t -> t.getDataLocation() == TensorProto.DataLocation.EXTERNAL);
+      boolean logits = proto.getGraph().getOutputList().stream()
+          .anyMatch(o -> o.getName().equals("logits"));
+      boolean done = proto.getGraph().getInputList().stream()
+          .anyMatch(i -> i.getName().equals(LogitsReducer.IN_GRAPH_K));
+      return external || !logits || done ? null : LogitsReducer.appendedTo(proto).toByteArray();
+    } catch (IOException | RuntimeException e) {
+      return null; // opened as it is: the session's own checks report what is wrong with it
     }
   }
 
@@ -190,9 +244,10 @@ public final class CausalLm implements AutoCloseable {
       }
     };
     try {
+      BatchGeneration.TokenChoice choice = new BatchGeneration.TokenChoice(scoring, choiceInGraph,
+          scoring == TokenScoring.GRAPH && !choiceInGraph ? reducer() : null, vocab);
       return new BatchGeneration(session, tokenizer, signature, context, eosId, prompts,
-          promptIds, config, cache, stop, batching, scoring == TokenScoring.GRAPH ? reducer() : null)
-          .loop();
+          promptIds, config, cache, stop, batching, choice).loop();
     } catch (OrtException e) {
       throw new JobFailedException(session.modelPath() + ": generation failed ("
           + e.getMessage() + ")", e);

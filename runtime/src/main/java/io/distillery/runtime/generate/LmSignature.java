@@ -66,7 +66,7 @@ public record LmSignature(int layers, int heads, int headDim, boolean hasAttenti
         heads = (int) shape[1];
         headDim = (int) shape[3];
       } else if (!name.equals("input_ids") && !name.equals("attention_mask")
-          && !name.equals("position_ids")) {
+          && !name.equals("position_ids") && !name.equals(LogitsReducer.IN_GRAPH_K)) {
         throw new ModelLoadException(model, "unexpected input '" + name + "'; a causal LM takes "
             + "input_ids, attention_mask, position_ids and past_key_values.{i}.key|value");
       }

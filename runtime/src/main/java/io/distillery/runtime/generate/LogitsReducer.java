@@ -43,6 +43,11 @@ final class LogitsReducer implements AutoCloseable {
   static final String LOG_SUM_EXP = "log_sum_exp";
   static final String TOP_VALUES = "top_values";
   static final String TOP_IDS = "top_ids";
+  /** The names of {@link #appendedTo}'s extra input and outputs (unlike any exporter's names). */
+  static final String IN_GRAPH_K = "distillery_top_k";
+  static final String IN_GRAPH_LOG_SUM_EXP = "distillery_log_sum_exp";
+  static final String IN_GRAPH_TOP_VALUES = "distillery_top_values";
+  static final String IN_GRAPH_TOP_IDS = "distillery_top_ids";
 
   /** The reduced logits of B rows: row r's j-th best logit is {@code values[r * k + j]}. */
   record Reduced(int rows, int k, float[] values, long[] ids, float[] logSumExp) {}
@@ -64,6 +69,34 @@ final class LogitsReducer implements AutoCloseable {
     Ref logits = g.input(LOGITS, ElemType.FLOAT, Dim.of("batch"), Dim.of("positions"),
         Dim.of("vocab"));
     Ref k = g.input(K, ElemType.INT64, Dim.of(1));
+    List<Ref> out = append(logits, k);
+    g.output(out.get(0), LOG_SUM_EXP, ElemType.FLOAT, Dim.of("batch"));
+    g.output(out.get(1), TOP_VALUES, ElemType.FLOAT, Dim.of("batch"), Dim.of("k"));
+    g.output(out.get(2), TOP_IDS, ElemType.INT64, Dim.of("batch"), Dim.of("k"));
+    return g.toModel();
+  }
+
+  /**
+   * The language model with the reduction appended to its {@code logits}: input {@link #IN_GRAPH_K}
+   * (int64 [1]) and outputs {@link #IN_GRAPH_LOG_SUM_EXP}, {@link #IN_GRAPH_TOP_VALUES}, {@link
+   * #IN_GRAPH_TOP_IDS} beside its own, so one run of the model chooses the tokens (no second
+   * session call, no copy of the logits out, and the reduction on the model's threads).
+   *
+   * @throws io.distillery.export.ExportException if the model's opset is outside 11..17
+   */
+  static ModelProto appendedTo(ModelProto lm) {
+    OnnxGraph g = OnnxGraph.extend(lm, "distillery_scoring_");
+    Ref k = g.input(IN_GRAPH_K, ElemType.INT64, Dim.of(1));
+    List<Ref> out = append(g.value("logits"), k);
+    g.output(out.get(0), IN_GRAPH_LOG_SUM_EXP, ElemType.FLOAT, Dim.of("batch"));
+    g.output(out.get(1), IN_GRAPH_TOP_VALUES, ElemType.FLOAT, Dim.of("batch"), Dim.of("k"));
+    g.output(out.get(2), IN_GRAPH_TOP_IDS, ElemType.INT64, Dim.of("batch"), Dim.of("k"));
+    return g.toModel();
+  }
+
+  /** log-sum-exp {@code [B]}, top values and ids {@code [B, k]} of the last position. */
+  private static List<Ref> append(Ref logits, Ref k) {
+    OnnxGraph g = logits.graph();
     Ref x = logits.apply(Op.SLICE, g.vector("last_start", -1), g.vector("last_end", Long.MAX_VALUE),
             g.vector("position_axis", 1))
         .apply(Op.SQUEEZE, Map.of("axes", new long[] {1})); // [B, V]
@@ -74,10 +107,25 @@ final class LogitsReducer implements AutoCloseable {
         .apply(Op.ADD, max.apply(Op.SQUEEZE, Map.of("axes", new long[] {1}))); // [B]
     List<Ref> top = g.apply(Op.TOPK, List.of(x, k),
         Map.of("axis", -1L, "largest", 1L, "sorted", 1L), 2);
-    g.output(lse, LOG_SUM_EXP, ElemType.FLOAT, Dim.of("batch"));
-    g.output(top.get(0), TOP_VALUES, ElemType.FLOAT, Dim.of("batch"), Dim.of("k"));
-    g.output(top.get(1), TOP_IDS, ElemType.INT64, Dim.of("batch"), Dim.of("k"));
-    return g.toModel();
+    return List.of(lse, top.get(0), top.get(1));
+  }
+
+  /** The reduction read from a result of a model with it {@link #appendedTo}. */
+  static Reduced read(OrtSession.Result r, int k) throws OrtException {
+    return read(r, k, IN_GRAPH_TOP_VALUES, IN_GRAPH_TOP_IDS, IN_GRAPH_LOG_SUM_EXP);
+  }
+
+  private static Reduced read(OrtSession.Result r, int k, String values, String ids, String lse)
+      throws OrtException {
+    OnnxTensor v = (OnnxTensor) r.get(values).orElseThrow();
+    int rows = (int) v.getInfo().getShape()[0];
+    float[] top = new float[rows * k];
+    long[] topIds = new long[rows * k];
+    float[] logSumExp = new float[rows];
+    v.getFloatBuffer().get(top);
+    ((OnnxTensor) r.get(ids).orElseThrow()).getLongBuffer().get(topIds);
+    ((OnnxTensor) r.get(lse).orElseThrow()).getFloatBuffer().get(logSumExp);
+    return new Reduced(rows, k, top, topIds, logSumExp);
   }
 
   /**
@@ -85,18 +133,16 @@ final class LogitsReducer implements AutoCloseable {
    * language model's result, not closed here), reduced to its {@code k} best entries.
    */
   Reduced reduce(OnnxTensor logits, int k) throws OrtException {
-    int rows = (int) logits.getInfo().getShape()[0];
-    try (OnnxTensor kt = OnnxTensor.createTensor(SessionFactory.environment(),
-            LongBuffer.wrap(new long[] {k}), new long[] {1});
+    try (OnnxTensor kt = topK(k);
         OrtSession.Result r = session.run(Map.of(LOGITS, logits, K, kt))) {
-      float[] values = new float[rows * k];
-      long[] ids = new long[rows * k];
-      float[] lse = new float[rows];
-      ((OnnxTensor) r.get(TOP_VALUES).orElseThrow()).getFloatBuffer().get(values);
-      ((OnnxTensor) r.get(TOP_IDS).orElseThrow()).getLongBuffer().get(ids);
-      ((OnnxTensor) r.get(LOG_SUM_EXP).orElseThrow()).getFloatBuffer().get(lse);
-      return new Reduced(rows, k, values, ids, lse);
+      return read(r, k, TOP_VALUES, TOP_IDS, LOG_SUM_EXP);
     }
+  }
+
+  /** The {@code k} input, int64 {@code [1]}. */
+  static OnnxTensor topK(int k) throws OrtException {
+    return OnnxTensor.createTensor(SessionFactory.environment(), LongBuffer.wrap(new long[] {k}),
+        new long[] {1});
   }
 
   @Override

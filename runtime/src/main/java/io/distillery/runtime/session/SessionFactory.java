@@ -77,6 +77,15 @@ public final class SessionFactory {
    * @throws BadInputException when an explicitly requested GPU provider is missing or fails
    */
   public ModelSession open(Path model, SessionConfig config) {
+    return open(model, null, config);
+  }
+
+  /**
+   * Like {@link #open(Path, SessionConfig)}, but the session runs {@code bytes}: a model derived
+   * in memory from the file {@code model} (checked as above; it names the session in messages),
+   * e.g. the file with nodes appended.
+   */
+  public ModelSession open(Path model, byte[] bytes, SessionConfig config) {
     if (!Files.isRegularFile(model)) {
       throw new ModelLoadException(
           model, Files.exists(model) ? "not a file; expected an ONNX model" : "not found");
@@ -89,7 +98,7 @@ public final class SessionFactory {
     List<String> failures = new ArrayList<>();
     for (Device candidate : choice.candidates()) {
       try {
-        OrtSession session = create(model, config, candidate);
+        OrtSession session = create(model, bytes, config, candidate);
         if (config.device() == Device.AUTO) {
           log.accept(choice.logLine(model, candidate, failures));
         }
@@ -140,7 +149,8 @@ public final class SessionFactory {
     return options;
   }
 
-  private OrtSession create(Path model, SessionConfig config, Device device) throws OrtException {
+  private OrtSession create(Path model, byte[] bytes, SessionConfig config, Device device)
+      throws OrtException {
     try (OrtSession.SessionOptions options = options(config)) {
       switch (device) {
         case TENSORRT -> {
@@ -153,7 +163,8 @@ public final class SessionFactory {
         case CPU -> { }
         case AUTO -> throw new IllegalArgumentException("AUTO is not a provider");
       }
-      return environment.createSession(model.toString(), options);
+      return bytes == null ? environment.createSession(model.toString(), options)
+          : environment.createSession(bytes, options);
     }
   }
 

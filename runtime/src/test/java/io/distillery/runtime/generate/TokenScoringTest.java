@@ -22,40 +22,61 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TokenScoringTest {
   @TempDir static Path tmp;
-  static CausalLm lm;
+  /** The token choice appended to the model's graph (what {@link CausalLm#open} does). */
+  static CausalLm inGraph;
+  /** The model as it is: Java passes, or ({@link TokenScoring#GRAPH}) the reducer's session. */
+  static CausalLm plain;
 
   @BeforeAll
   static void open() throws Exception {
-    lm = CausalLm.open(TinyLmFolder.write(Files.createDirectory(tmp.resolve("lm")), true),
-        new SessionFactory(), SessionConfig.cpu());
+    Path dir = TinyLmFolder.write(Files.createDirectory(tmp.resolve("lm")), true);
+    inGraph = CausalLm.open(dir, new SessionFactory(), SessionConfig.cpu());
+    plain = CausalLm.open(dir, new SessionFactory(), SessionConfig.cpu(), TokenScoring.JAVA);
   }
 
   @AfterAll
   static void close() {
-    lm.close();
+    inGraph.close();
+    plain.close();
   }
 
-  private static List<Generation> generate(TokenScoring scoring, GenerationConfig c, int rows) {
+  private static List<Generation> generate(CausalLm lm, TokenScoring scoring, GenerationConfig c,
+      int rows) {
+    TokenScoring before = lm.tokenScoring();
     lm.setTokenScoring(scoring);
     try {
       return lm.generate(ContinuousBatchingTest.PROMPTS, c, ContinuousBatchingTest.UNEVEN,
           ContinuousBatchingTest.rows(rows));
     } finally {
-      lm.setTokenScoring(TokenScoring.GRAPH);
+      lm.setTokenScoring(before);
     }
   }
 
   private static void assertSameChoices(GenerationConfig c, String what) {
     for (int rows : new int[] {0, 3}) {
-      List<Generation> java = generate(TokenScoring.JAVA, c, rows);
-      List<Generation> graph = generate(TokenScoring.GRAPH, c, rows);
-      for (int i = 0; i < java.size(); i++) {
-        String at = what + ", " + rows + " rows, prompt " + i;
-        assertArrayEquals(java.get(i).tokenIds(), graph.get(i).tokenIds(), at);
-        assertArrayEquals(java.get(i).logProbs(), graph.get(i).logProbs(), 1e-5f, at);
-        assertEquals(java.get(i).text(), graph.get(i).text(), at);
+      List<Generation> java = generate(plain, TokenScoring.JAVA, c, rows);
+      List<List<Generation>> others = List.of(generate(plain, TokenScoring.GRAPH, c, rows),
+          generate(inGraph, TokenScoring.GRAPH, c, rows),
+          generate(inGraph, TokenScoring.JAVA, c, rows));
+      for (int o = 0; o < others.size(); o++) {
+        List<Generation> other = others.get(o);
+        for (int i = 0; i < java.size(); i++) {
+          String at = what + ", " + rows + " rows, way " + o + ", prompt " + i;
+          assertArrayEquals(java.get(i).tokenIds(), other.get(i).tokenIds(), at);
+          assertArrayEquals(java.get(i).logProbs(), other.get(i).logProbs(), 1e-5f, at);
+          assertEquals(java.get(i).text(), other.get(i).text(), at);
+        }
       }
     }
+  }
+
+  @Test
+  void openingAppendsTheTokenChoiceToTheGraphUnlessAskedNotTo() {
+    assertTrue(inGraph.tokenScoring() == TokenScoring.GRAPH);
+    assertTrue(plain.tokenScoring() == TokenScoring.JAVA);
+    assertEquals(inGraph.signature(), plain.signature(), "the extra input is not the LM's");
+    long[] ids = inGraph.tokenizer().encode("teacher forcing still works");
+    assertArrayEquals(plain.logits(ids), inGraph.logits(ids), 0f);
   }
 
   @Test
