@@ -13,6 +13,7 @@ import io.distillery.export.gpt.WeightTensor;
 import io.distillery.train.gpt.AdamW;
 import io.distillery.train.gpt.GptCheckpoint;
 import io.distillery.train.gpt.GptConfig;
+import io.distillery.train.gpt.GptDecodeLoop;
 import io.distillery.train.gpt.GptModel;
 import io.distillery.train.gpt.GptWeights;
 import java.nio.file.Path;
@@ -141,95 +142,33 @@ public final class GptPolicy implements AutoCloseable {
    */
   public Samples sample(List<int[]> prefixes, int maxNewTokens, SplittableRandom rng,
       StopRule stop, boolean greedy) {
-    int b = prefixes.size();
-    int longest = checkPrefixes(prefixes, maxNewTokens);
-    int v = config.vocab();
-    List<List<Integer>> tokens = new ArrayList<>();
+    checkPrefixes(prefixes, maxNewTokens);
     List<List<Float>> logProbs = new ArrayList<>();
-    boolean[] done = new boolean[b];
-    long[] ids = new long[b * longest];
-    long[] pos = new long[b * longest];
-    for (int i = 0; i < b; i++) {
-      int[] p = prefixes.get(i);
-      int pad = longest - p.length;
-      for (int j = 0; j < p.length; j++) {
-        ids[i * longest + pad + j] = p[j];
-        pos[i * longest + pad + j] = j;
-      }
-      tokens.add(new ArrayList<>());
+    for (int i = 0; i < prefixes.size(); i++) {
       logProbs.add(new ArrayList<>());
     }
-    List<NDArray> pastK = null;
-    List<NDArray> pastV = null;
-    long[] stepIds = ids;
-    long[] stepPos = pos;
-    int seen = 0; // positions in the cache
-    try {
-      for (int t = 0; t < maxNewTokens; t++) {
-        int len = t == 0 ? longest : 1;
-        float[] last;
-        List<NDArray> nextK;
-        List<NDArray> nextV;
-        try (NDScope scope = new NDScope()) {
-          long[] stepMask = new long[b * (seen + len)];
-          for (int i = 0; i < b; i++) {
-            int pad = longest - prefixes.get(i).length;
-            for (int j = pad; j < seen + len; j++) {
-              stepMask[i * (seen + len) + j] = 1;
-            }
+    int[][] tokens = GptDecodeLoop.decode(model, ps, manager, prefixes, maxNewTokens, eosId,
+        new GptDecodeLoop.Chooser() {
+          @Override
+          public int choose(int row, float[] logits, int off, int v) {
+            return greedy ? argmax(logits, off, v) : draw(logits, off, v, rng);
           }
-          NDArray idArr = manager.create(stepIds, new Shape(b, len));
-          NDArray posArr = manager.create(stepPos, new Shape(b, len));
-          NDArray maskArr = manager.create(stepMask, new Shape(b, seen + len));
-          List<NDArray> k = pastK != null ? pastK : model.emptyPast(manager, b);
-          List<NDArray> vv = pastV != null ? pastV : model.emptyPast(manager, b);
-          GptModel.StepOutput out = model.step(ps, idArr, posArr, maskArr, k, vv, false);
-          last = out.logits().get(":, -1, :").toFloatArray(); // [B, V]
-          nextK = out.presentKeys();
-          nextV = out.presentValues();
-          nextK.forEach(NDScope::unregister);
-          nextV.forEach(NDScope::unregister);
-        }
-        closeAll(pastK);
-        closeAll(pastV);
-        pastK = nextK;
-        pastV = nextV;
-        seen += len;
-        stepIds = new long[b];
-        stepPos = new long[b];
-        boolean all = true;
-        for (int i = 0; i < b; i++) {
-          int next = eosId >= 0 ? eosId : 0;
-          if (!done[i]) {
-            int off = i * v;
-            next = greedy ? argmax(last, off, v) : draw(last, off, v, rng);
-            tokens.get(i).add(next);
-            logProbs.get(i).add((float) (last[off + next] - logSumExp(last, off, v)));
-            done[i] = next == eosId
-                || stop.stop(i, tokens.get(i).stream().mapToInt(Integer::intValue).toArray());
+
+          @Override
+          public boolean stop(int row, int token, List<Integer> soFar, float[] logits, int off,
+              int v) {
+            logProbs.get(row).add((float) (logits[off + token] - logSumExp(logits, off, v)));
+            return stop.stop(row, soFar.stream().mapToInt(Integer::intValue).toArray());
           }
-          all &= done[i];
-          stepIds[i] = next;
-          stepPos[i] = prefixes.get(i).length + t;
-        }
-        if (all) {
-          break;
-        }
-      }
-    } finally {
-      closeAll(pastK);
-      closeAll(pastV);
-    }
-    int[][] outTokens = new int[b][];
-    float[][] outLogProbs = new float[b][];
-    for (int i = 0; i < b; i++) {
-      outTokens[i] = tokens.get(i).stream().mapToInt(Integer::intValue).toArray();
-      outLogProbs[i] = new float[outTokens[i].length];
-      for (int j = 0; j < outTokens[i].length; j++) {
+        });
+    float[][] outLogProbs = new float[tokens.length][];
+    for (int i = 0; i < tokens.length; i++) {
+      outLogProbs[i] = new float[tokens[i].length];
+      for (int j = 0; j < tokens[i].length; j++) {
         outLogProbs[i][j] = logProbs.get(i).get(j);
       }
     }
-    return new Samples(outTokens, outLogProbs);
+    return new Samples(tokens, outLogProbs);
   }
 
   /** {@link #sample} with no stop rule besides end-of-text, sampling. */
@@ -435,12 +374,6 @@ public final class GptPolicy implements AutoCloseable {
       s += Math.exp(logits[off + j] - max);
     }
     return max + Math.log(s);
-  }
-
-  private static void closeAll(List<NDArray> arrays) {
-    if (arrays != null) {
-      arrays.forEach(NDArray::close);
-    }
   }
 
   @Override
