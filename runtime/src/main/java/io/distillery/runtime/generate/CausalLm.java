@@ -126,8 +126,12 @@ public final class CausalLm implements AutoCloseable {
     }
   }
 
-  /** Model files up to this size get the token choice appended (it is rebuilt in memory). */
-  public static final long APPEND_MAX_BYTES = 512L << 20;
+  /**
+   * Model files up to this size get the token choice appended: the model is parsed and written
+   * again in memory (a few times its size on the heap, briefly), and for larger models the
+   * separate reducer session costs a smaller share of a step anyway.
+   */
+  public static final long APPEND_MAX_BYTES = 128L << 20;
 
   /**
    * The model with {@link LogitsReducer#appendedTo} as bytes, or null where that does not apply
