@@ -6,6 +6,7 @@ import io.distillery.core.AtomicFiles;
 import io.distillery.core.BadInputException;
 import io.distillery.core.Json;
 import io.distillery.export.check.OnnxChecker;
+import io.distillery.export.graph.ContribOp;
 import io.distillery.export.graph.OnnxModels;
 import io.distillery.export.onnx.OnnxProto.ModelProto;
 import io.distillery.export.onnx.OnnxProto.StringStringEntryProto;
@@ -78,7 +79,7 @@ public final class StudentReexport {
           + "); export the fp32 model");
     }
     boolean rebuilt = metadata.containsKey(StudentWeights.ARCHITECTURE_KEY);
-    metadata.remove(StudentExporter.ORT_FUSED_KEY); // the exporter sets it again when asked
+    metadata.remove(ContribOp.METADATA_KEY); // the exporter sets it again when asked
     if (rebuilt) {
       model = StudentExporter.build(StudentWeights.read(model, in.model()), metadata, ortFused);
     } else if (ortFused) {

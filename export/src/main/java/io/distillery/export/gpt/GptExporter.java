@@ -39,8 +39,7 @@ import java.util.Set;
 public final class GptExporter {
   /** The opset written: LayerNormalization exists from 17, the newest the Debian checker knows. */
   public static final int OPSET = 17;
-  /** Metadata key marking a graph written with ONNX Runtime's fused kernels (ONNX Runtime only). */
-  public static final String ORT_FUSED_KEY = "distillery.ort_fused";
+  /** The {@link ContribOp#METADATA_KEY} value of a fused generator. */
   public static final String ORT_FUSED_VALUE = "com.microsoft MultiHeadAttention,"
       + " SkipLayerNormalization, BiasGelu: runs on ONNX Runtime only";
 
@@ -188,7 +187,7 @@ public final class GptExporter {
         + (ortFused ? " + " + ContribOp.DOMAIN + " fused kernels" : ""));
     metadata.forEach(g::metadata);
     if (ortFused) {
-      g.metadata(ORT_FUSED_KEY, ORT_FUSED_VALUE);
+      g.metadata(ContribOp.METADATA_KEY, ORT_FUSED_VALUE);
     }
     return withoutOutputCopies(g.toModel());
   }

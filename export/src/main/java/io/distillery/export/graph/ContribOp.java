@@ -31,6 +31,11 @@ public enum ContribOp {
 
   public static final String DOMAIN = "com.microsoft";
   public static final int VERSION = 1;
+  /**
+   * The {@code metadata_props} key an exporter sets on a graph written with these kernels (its
+   * value says which; such a file runs on ONNX Runtime only).
+   */
+  public static final String METADATA_KEY = "distillery.ort_fused";
 
   private final String onnxName;
   private final int minInputs;

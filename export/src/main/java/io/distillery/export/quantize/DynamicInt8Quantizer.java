@@ -207,10 +207,10 @@ public final class DynamicInt8Quantizer {
     String weights = addInt8(weightName, q, new long[] {q.rows(), q.cols()}, replaces);
     String scales = addScales(weightName, q.scales(), q.cols());
     String base = n.getName().isEmpty() ? n.getInput(1) : n.getName();
-    String xq = fresh(base + "_x_int8");
-    String xs = fresh(base + "_x_scale");
-    String xz = fresh(base + "_x_zero_point");
-    node(Op.DYNAMIC_QUANTIZE_LINEAR, base + "_quantize", List.of(n.getInput(0)), List.of(xq, xs, xz));
+    List<String> x = quantizeInput(n.getInput(0), base);
+    String xq = x.get(0);
+    String xs = x.get(1);
+    String xz = x.get(2);
     String acc = fresh(base + "_int32");
     node(Op.MATMUL_INTEGER, base + "_int8", List.of(xq, weights, xz), List.of(acc));
     String accF = fresh(base + "_int32_float");
@@ -244,16 +244,25 @@ public final class DynamicInt8Quantizer {
     String weights = addInt8(n.getInput(1), q, new long[] {q.rows(), q.cols()}, true);
     String scales = addScales(n.getInput(1), q.scales(), q.cols());
     String base = n.getName().isEmpty() ? n.getInput(1) : n.getName();
-    String xq = fresh(base + "_x_int8");
-    String xs = fresh(base + "_x_scale");
-    String xz = fresh(base + "_x_zero_point");
-    node(Op.DYNAMIC_QUANTIZE_LINEAR, base + "_quantize", List.of(n.getInput(0)), List.of(xq, xs, xz));
+    List<String> x = quantizeInput(n.getInput(0), base); // xq, xs, xz
     String mask = n.getInputCount() > 3 ? n.getInput(3) : "";
     out.addNode(NodeProto.newBuilder().setName(fresh(base + "_int8")).setOpType("QAttention")
         .setDomain(ContribOp.DOMAIN).addAllAttribute(n.getAttributeList())
-        .addAllInput(List.of(xq, weights, n.getInput(2), xs, scales, mask, xz))
+        .addAllInput(List.of(x.get(0), weights, n.getInput(2), x.get(1), scales, mask, x.get(2)))
         .addAllOutput(n.getOutputList()));
     matMuls++;
+  }
+
+  /**
+   * {@code DynamicQuantizeLinear(input)}: the names of its uint8 values, scale and zero point (one
+   * per rewritten node, the form ONNX Runtime's int8 fusions match).
+   */
+  private List<String> quantizeInput(String input, String base) {
+    String xq = fresh(base + "_x_int8");
+    String xs = fresh(base + "_x_scale");
+    String xz = fresh(base + "_x_zero_point");
+    node(Op.DYNAMIC_QUANTIZE_LINEAR, base + "_quantize", List.of(input), List.of(xq, xs, xz));
+    return List.of(xq, xs, xz);
   }
 
   /** Gather(E, ids) → Cast(Gather(Eq, ids)) * Gather(Es, ids). */

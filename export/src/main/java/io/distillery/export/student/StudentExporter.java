@@ -46,8 +46,7 @@ public final class StudentExporter {
   public static final float MASK_SCALE = TransformerBlockWriter.MASK_SCALE;
   /** The floor of a row's token count in mean pooling (an all-padding row gives 0, not NaN). */
   public static final float MIN_COUNT = 1f;
-  /** Metadata key marking a file written with ONNX Runtime's fused kernels (ONNX Runtime only). */
-  public static final String ORT_FUSED_KEY = "distillery.ort_fused";
+  /** The {@link ContribOp#METADATA_KEY} value of a fused student. */
   public static final String ORT_FUSED_VALUE =
       "com.microsoft Attention, SkipLayerNormalization, BiasGelu: runs on ONNX Runtime only";
 
@@ -142,7 +141,7 @@ public final class StudentExporter {
     g.metadata("distillery.exporter", StudentExporter.class.getName() + " opset " + OPSET
         + (ortFused ? " + " + ContribOp.DOMAIN + " fused kernels" : ""));
     if (ortFused) {
-      g.metadata(ORT_FUSED_KEY, ORT_FUSED_VALUE);
+      g.metadata(ContribOp.METADATA_KEY, ORT_FUSED_VALUE);
     }
     metadata.forEach(g::metadata);
     return g.toModel();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.distillery.core.AtomicFiles;
 import io.distillery.core.Json;
 import io.distillery.core.ModelLoadException;
+import io.distillery.export.graph.ContribOp;
 import io.distillery.export.graph.OnnxModels;
 import io.distillery.export.gpt.GptExporter;
 import io.distillery.export.gpt.OnnxInitializers;
@@ -121,7 +122,7 @@ public record GeneratorFolder(Path dir, GptConfig config, int eosId,
     try {
       Files.createDirectories(out);
       Map<String, String> meta = new LinkedHashMap<>(metadata);
-      meta.remove(GptExporter.ORT_FUSED_KEY); // the exporter sets it when it writes fused kernels
+      meta.remove(ContribOp.METADATA_KEY); // the exporter sets it when it writes fused kernels
       OnnxModels.write(GptExporter.build(config.architecture(), tunedWeights, meta, true, ortFused),
           out.resolve("model.onnx"));
       for (String name : new String[] {"tokenizer.json", "config.json",

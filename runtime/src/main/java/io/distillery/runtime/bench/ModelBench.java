@@ -1,9 +1,9 @@
 package io.distillery.runtime.bench;
 
 import io.distillery.core.ConfigException;
+import io.distillery.export.graph.ContribOp;
 import io.distillery.export.inspect.OnnxInspector;
 import io.distillery.export.quantize.DynamicInt8Quantizer;
-import io.distillery.export.student.StudentExporter;
 import io.distillery.runtime.batch.BatchConfig;
 import io.distillery.runtime.batch.BatchOrder;
 import io.distillery.runtime.classify.ClassifierModel;
@@ -201,7 +201,7 @@ public final class ModelBench {
     }
     Map<String, String> metadata = OnnxInspector.inspect(model.folder().model()).metadata();
     String role = "student"
-        + (metadata.containsKey(StudentExporter.ORT_FUSED_KEY) ? " fused" : "")
+        + (metadata.containsKey(ContribOp.METADATA_KEY) ? " fused" : "")
         + (metadata.containsKey(DynamicInt8Quantizer.METADATA_KEY) ? " int8" : "");
     List<String> taken = before.stream().map(ModelFigures::role).toList();
     String unique = role;

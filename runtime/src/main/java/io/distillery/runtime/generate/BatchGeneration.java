@@ -70,6 +70,8 @@ final class BatchGeneration {
   private final LogitsReducer reducer;
   /** The outputs to fetch in {@link Mode#IN_GRAPH} (no logits); null: every output. */
   private final Set<String> requested;
+  /** The {@code k} input of a model with the choice appended (made once), else null. */
+  private OnnxTensor kInput;
 
   /** Per prompt: its ids, then the generated ones ({@code length[p]} so far). */
   private final long[][] tokens;
@@ -124,10 +126,19 @@ final class BatchGeneration {
   }
 
   List<Generation> loop() throws OrtException {
-    if (cache) {
-      loopCached();
-    } else {
-      loopRecomputed();
+    if (session.inputNames().contains(LogitsReducer.IN_GRAPH_K)) {
+      kInput = LogitsReducer.topK(Math.max(1, topK));
+    }
+    try {
+      if (cache) {
+        loopCached();
+      } else {
+        loopRecomputed();
+      }
+    } finally {
+      if (kInput != null) {
+        kInput.close();
+      }
     }
     List<Generation> out = new ArrayList<>(tokens.length);
     for (int p = 0; p < tokens.length; p++) {
@@ -270,8 +281,8 @@ final class BatchGeneration {
   /** Runs {@code [rows, width]} tokens with an empty past when the model takes one. */
   private OrtSession.Result runFromScratch(long[] ids, int rows, int width, long[] mask,
       long[] positions) throws OrtException {
-    return runFromScratch(session, signature, ids, rows, width, mask, positions,
-        Math.max(1, topK), requested);
+    return runFromScratch(session, signature, ids, rows, width, mask, positions, kInput,
+        requested);
   }
 
   /**
@@ -280,11 +291,16 @@ final class BatchGeneration {
    */
   static OrtSession.Result runFromScratch(ModelSession session, LmSignature signature, long[] ids,
       int rows, int width, long[] mask, long[] positions) throws OrtException {
-    return runFromScratch(session, signature, ids, rows, width, mask, positions, 1, null);
+    if (!session.inputNames().contains(LogitsReducer.IN_GRAPH_K)) {
+      return runFromScratch(session, signature, ids, rows, width, mask, positions, null, null);
+    }
+    try (OnnxTensor k = LogitsReducer.topK(1)) {
+      return runFromScratch(session, signature, ids, rows, width, mask, positions, k, null);
+    }
   }
 
   private static OrtSession.Result runFromScratch(ModelSession session, LmSignature signature,
-      long[] ids, int rows, int width, long[] mask, long[] positions, int k,
+      long[] ids, int rows, int width, long[] mask, long[] positions, OnnxTensor k,
       Set<String> requested) throws OrtException {
     OrtEnvironment env = session.environment();
     Map<String, OnnxTensor> empty = new HashMap<>();
@@ -479,17 +495,17 @@ final class BatchGeneration {
    */
   private OrtSession.Result run(long[] ids, int rows, int fed, long[] mask, int seen,
       long[] positions, Map<String, OnnxTensor> past) throws OrtException {
-    return run(session, signature, ids, rows, fed, mask, seen, positions, past,
-        Math.max(1, topK), requested);
+    return run(session, signature, ids, rows, fed, mask, seen, positions, past, kInput,
+        requested);
   }
 
   /**
-   * Runs the model once; a model with the reduction appended also gets its {@code k} input, and
-   * only the {@code requested} outputs are fetched (null: all).
+   * Runs the model once; a model with the reduction appended also gets its {@code k} input (not
+   * closed here), and only the {@code requested} outputs are fetched (null: all).
    */
   private static OrtSession.Result run(ModelSession session, LmSignature signature, long[] ids,
       int rows, int fed, long[] mask, int seen, long[] positions, Map<String, OnnxTensor> past,
-      int k, Set<String> requested) throws OrtException {
+      OnnxTensor k, Set<String> requested) throws OrtException {
     OrtEnvironment env = session.environment();
     Map<String, OnnxTensor> owned = new HashMap<>();
     Map<String, OnnxTensor> inputs = new HashMap<>();
@@ -501,10 +517,10 @@ final class BatchGeneration {
       if (signature.hasPositionIds()) {
         owned.put("position_ids", longs(env, positions, rows, fed));
       }
-      if (session.inputNames().contains(LogitsReducer.IN_GRAPH_K)) {
-        owned.put(LogitsReducer.IN_GRAPH_K, LogitsReducer.topK(k));
-      }
       inputs.putAll(owned);
+      if (k != null) {
+        inputs.put(LogitsReducer.IN_GRAPH_K, k);
+      }
       for (Map.Entry<String, OnnxTensor> e : past.entrySet()) {
         inputs.put("past_key_values." + e.getKey().substring("present.".length()), e.getValue());
       }
